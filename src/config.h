@@ -1,0 +1,116 @@
+/* config.h — profiles, defaults and the config file.
+ *
+ * A profile says where and how to ask: base URL, the environment variable
+ * holding the API key (never the key itself), default model, dialect, the
+ * provider's maximum k. Built-in profiles: together, openai, llamacpp,
+ * vllm, ollama, openrouter, deepseek, fireworks. The config file (INI, read
+ * with inih) adds or overrides profiles and sets defaults:
+ *
+ *   [defaults]
+ *   profile = llamacpp
+ *   model = ...            top_logprobs = 5      max_tokens = 256
+ *   temperature = 0        threshold = 0.85      stat = first
+ *   system = ...           theme = default       quantile = 0.1
+ *   tok_threshold = 0.5    connect_timeout = 10  idle_timeout = 60
+ *
+ *   [profile mylocal]
+ *   base_url = http://127.0.0.1:8080/v1
+ *   key_env = MY_KEY
+ *   model = qwen
+ *   dialect = openai-chat
+ *   max_k = 20
+ *
+ * The file is found as: $TOKSCOPE_CONFIG when set (tests keep hermetic this
+ * way; an empty value means no file), else $XDG_CONFIG_HOME/tokscope/config.ini
+ * when XDG_CONFIG_HOME is absolute, else ~/.config/tokscope/config.ini.
+ * A missing file is not an error; a malformed one is, with its line. */
+#ifndef TOKSCOPE_CONFIG_H
+#define TOKSCOPE_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "src/err.h"
+
+#define CONFIG_MAX_PROFILES 64
+#define CONFIG_K_UNBOUNDED 0   /* max_k 0: the provider sets no maximum */
+
+struct profile {
+	char *name;
+	char *base_url;     /* without the dialect path: ".../v1" */
+	char *key_env;      /* environment variable with the key; NULL: no key */
+	char *model;        /* default model; NULL: omit */
+	char *dialect;      /* "openai-chat" */
+	int max_k;          /* provider maximum top_logprobs, 0 = unbounded */
+	bool builtin;
+};
+
+/* Everything a request and its verdict depend on. Strings owned. */
+struct settings {
+	char *profile;      /* profile name */
+	char *base_url;     /* overrides the profile's */
+	char *model;        /* overrides the profile's */
+	char *key_env;      /* overrides the profile's */
+	char *system;
+	char *theme;
+	int top_logprobs;   /* default 5 */
+	int max_tokens;     /* default 256 */
+	double temperature; /* default -1: the server's default */
+	double threshold;   /* default 0.85 */
+	int stat;           /* enum route_stat, default first */
+	double quantile;    /* default 0.10 */
+	double tok_threshold; /* default 0.5 */
+	long connect_timeout_s; /* default 10 */
+	long idle_timeout_s;    /* default 60 */
+	/* which fields the config file or command line set (for "is an endpoint
+	 * configured?") */
+	bool endpoint_set;
+};
+
+struct config {
+	struct profile profiles[CONFIG_MAX_PROFILES];
+	size_t nprofiles;
+	struct settings s;
+	char *path;         /* the file read, NULL when none */
+};
+
+/* Fills c with built-in profiles and defaults. */
+int config_init(struct config *c);
+void config_fini(struct config *c);
+
+/* The path config_load would read (malloc'd), or NULL when none applies. */
+char *config_default_path(void);
+
+/* Reads path (NULL: config_default_path()). Missing file: TS_OK. */
+int config_load(struct config *c, const char *path, struct ts_err *err);
+
+/* The profile called name, or NULL. */
+const struct profile *config_profile(const struct config *c, const char *name);
+
+/* Sets one setting from a "key" and string value (used by the INI reader and
+ * by command-line options). Returns TS_ECONFIG with a message naming the key
+ * when the value is invalid or the key unknown. */
+int config_set(struct config *c, const char *key, const char *value, struct ts_err *err);
+
+/* The effective endpoint after overrides. */
+struct endpoint {
+	const char *profile;
+	const char *base_url;
+	const char *model;      /* may be NULL */
+	const char *key_env;    /* may be NULL */
+	const char *dialect;
+	int max_k;
+};
+/* Resolves the selected profile plus overrides. TS_ECONFIG when the profile
+ * is unknown or has no base URL. */
+int config_endpoint(const struct config *c, struct endpoint *ep, struct ts_err *err);
+
+/* Whether the user configured an endpoint: --base-url, a profile chosen in
+ * the config or on the command line, or the default profile's key variable
+ * set in the environment. Without one, the TUI opens the demo. */
+bool config_has_endpoint(const struct config *c);
+
+/* Replaces *dst with a copy of src (NULL allowed). TS_ENOMEM on failure. */
+int config_strset(char **dst, const char *src);
+
+#endif

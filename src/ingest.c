@@ -1,0 +1,174 @@
+#include "src/ingest.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "src/buf.h"
+#include "src/sse.h"
+
+struct ingest {
+	struct doc *doc;
+	const struct dialect *dl;
+	struct ingest_opts opts;
+	long status;
+	bool sniffed;           /* decided whether a "stream" is really SSE */
+	bool as_body;           /* collect the body and parse it at the end */
+	bool failed;
+	struct sse_parser *sse;
+	struct dialect_stream st;
+	struct buf body;
+	struct ts_err first_err;
+};
+
+static int ingest_on_event(void *ctx, const struct sse_event *ev, struct ts_err *err)
+{
+	struct ingest *in = ctx;
+
+	return in->dl->parse_event(in->doc, &in->st, ev, err);
+}
+
+struct ingest *ingest_new(struct doc *d, const struct dialect *dl, const struct ingest_opts *o)
+{
+	struct ingest *in = calloc(1, sizeof *in);
+
+	if (!in)
+		return NULL;
+	in->doc = d;
+	in->dl = dl;
+	in->opts = *o;
+	buf_init(&in->body, o->max_body ? o->max_body : INGEST_MAX_BODY);
+	if (o->stream) {
+		in->sse = sse_parser_new(o->max_line, ingest_on_event, in);
+		if (!in->sse) {
+			free(in);
+			return NULL;
+		}
+	}
+	return in;
+}
+
+void ingest_free(struct ingest *in)
+{
+	if (!in)
+		return;
+	if (in->dl->stream_fini)
+		in->dl->stream_fini(&in->st);
+	sse_parser_free(in->sse);
+	buf_fini(&in->body);
+	free(in);
+}
+
+void ingest_set_status(struct ingest *in, long http_status)
+{
+	in->status = http_status;
+}
+
+/* An error status or a JSON body where a stream was expected (a server
+ * that ignored "stream": true, or an error) is collected whole. */
+static void ingest_sniff(struct ingest *in, const char *p, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && (p[i] == ' ' || p[i] == '\n' || p[i] == '\r' || p[i] == '\t'))
+		i++;
+	if (i == n)
+		return;
+	in->sniffed = true;
+	in->as_body = !in->opts.stream || in->status >= 400 || p[i] == '{' || p[i] == '[';
+}
+
+static void ingest_stamp(struct ingest *in, size_t before, double now_ms)
+{
+	struct doc_info *info = doc_info(in->doc);
+
+	if (doc_count(in->doc) > before && info->ttft_ms < 0)
+		info->ttft_ms = now_ms;
+}
+
+int ingest_feed(struct ingest *in, const char *p, size_t n, double now_ms, struct ts_err *err)
+{
+	size_t before = doc_count(in->doc);
+	int rc;
+
+	if (in->failed)
+		return ts_err_set(err, in->first_err.code, "%s", ts_err_msg(&in->first_err));
+	if (!in->sniffed)
+		ingest_sniff(in, p, n);
+	if (!in->sniffed || in->as_body) {
+		rc = buf_append(&in->body, p, n);
+		if (rc)
+			rc = ts_err_set(err, rc, "response body larger than %zu bytes", in->body.max);
+	} else {
+		in->st.now_ms = now_ms;
+		rc = sse_parser_feed(in->sse, p, n, err);
+		ingest_stamp(in, before, now_ms);
+	}
+	if (rc) {
+		in->failed = true;
+		in->first_err.code = rc;
+		snprintf(in->first_err.msg, sizeof in->first_err.msg, "%s", err ? ts_err_msg(err) : "");
+		doc_info(in->doc)->incomplete = true;
+	}
+	return rc;
+}
+
+static int ingest_finish_body(struct ingest *in, double now_ms, struct ts_err *err)
+{
+	size_t before = doc_count(in->doc);
+	int rc;
+
+	if (in->status >= 400) {
+		in->dl->parse_error(buf_str(&in->body), in->body.len, in->status, err);
+		return err ? err->code : TS_EHTTP;
+	}
+	if (in->body.len == 0)
+		return ts_err_set(err, TS_ECUT, "the server sent an empty response");
+	rc = in->dl->parse_body(in->doc, buf_str(&in->body), in->body.len, now_ms, err);
+	ingest_stamp(in, before, now_ms);
+	return rc;
+}
+
+static int ingest_check_logprobs(struct ingest *in, struct ts_err *err)
+{
+	size_t plen;
+
+	doc_plain(in->doc, &plen);
+	if (doc_count(in->doc) == 0 && plen > 0) {
+		doc_info(in->doc)->logprobs_missing = true;
+		return ts_err_set(err, TS_ENOLOGPROBS,
+				  "the server sent text without logprobs (model %s): it ignores the logprobs parameter",
+				  doc_meta(in->doc, DOC_META_MODEL) ? doc_meta(in->doc, DOC_META_MODEL) : "unknown");
+	}
+	return TS_OK;
+}
+
+int ingest_finish(struct ingest *in, double now_ms, struct ts_err *err)
+{
+	int rc;
+
+	doc_info(in->doc)->total_ms = now_ms;
+	if (in->failed)
+		return ts_err_set(err, in->first_err.code, "%s", ts_err_msg(&in->first_err));
+	if (!in->sniffed || in->as_body) {
+		rc = ingest_finish_body(in, now_ms, err);
+	} else {
+		rc = sse_parser_finish(in->sse, err);
+		if (!rc && !in->st.done)
+			rc = ts_err_set(err, TS_ECUT, "the stream ended before its end marker after %zu tokens",
+					doc_count(in->doc));
+	}
+	if (rc) {
+		doc_info(in->doc)->incomplete = true;
+		return rc;
+	}
+	return ingest_check_logprobs(in, err);
+}
+
+bool ingest_started(const struct ingest *in)
+{
+	size_t plen;
+
+	doc_plain(in->doc, &plen);
+	return doc_count(in->doc) > 0 || plen > 0;
+}

@@ -1,0 +1,433 @@
+/* main.c — the composition root: options, configuration, and the choice
+ * between print mode (core only) and the TUI. The only file that sees both
+ * the network layer and the front end (through their headers). */
+#include <errno.h>
+#include <getopt.h>
+#include <locale.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "src/buf.h"
+#include "src/config.h"
+#include "src/demo.h"
+#include "src/doc.h"
+#include "src/exchange.h"
+#include "src/http.h"
+#include "src/metrics.h"
+#include "src/print.h"
+#include "src/replay.h"
+#include "src/route.h"
+#include "src/session.h"
+#include "src/theme.h"
+#include "tui/tui.h"
+
+enum exit_code { EXIT_ACCEPT = 0, EXIT_ERROR = 1, EXIT_USAGE = 2, EXIT_ESCALATE = 3 };
+enum color_when { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
+
+#define MAX_REPLAYS 64
+
+struct options {
+	bool print;
+	bool json;
+	bool no_stream;
+	enum color_when color;
+	const char *config_path;
+	const char *replay[MAX_REPLAYS];
+	size_t nreplay;
+	const char *prompt;       /* positional: prompt, "-" or a session file */
+};
+
+static const char usage_text[] =
+"usage: tokscope [options] [SESSION.json]          open the explorer (TUI)\n"
+"       tokscope --print [options] [PROMPT | -]    stream one answer to stdout\n"
+"\n"
+"Without an endpoint configured, the explorer opens a bundled demo session.\n"
+"\n"
+"Endpoint (built-in profiles: together openai llamacpp vllm ollama openrouter\n"
+"deepseek fireworks; more in the config file):\n"
+"  -P, --profile NAME        profile to use (default llamacpp)\n"
+"  -u, --base-url URL        API base URL, e.g. http://127.0.0.1:8080/v1\n"
+"  -m, --model NAME          model name\n"
+"  -k, --api-key-env VAR     environment variable holding the API key\n"
+"                            (keys are never taken on the command line)\n"
+"Request:\n"
+"  -s, --system TEXT         system prompt\n"
+"  -n, --top-logprobs K      alternatives per token (default 5)\n"
+"  -t, --max-tokens N        maximum answer length (default 256)\n"
+"  -T, --temperature X       sampling temperature (default: the server's)\n"
+"      --no-stream           ask for the whole answer at once\n"
+"      --connect-timeout S   seconds to connect (default 10)\n"
+"      --idle-timeout S      seconds without data before giving up (default 60)\n"
+"Verdict:\n"
+"      --threshold X         routing threshold in [0,1] (default 0.85)\n"
+"      --stat NAME           routing statistic: first geomean mean min quantile\n"
+"                            (default first: first-token probability)\n"
+"      --quantile Q          quantile for the quantile statistic (default 0.1)\n"
+"      --tok-threshold X     per-token low-confidence threshold (default 0.5)\n"
+"Output:\n"
+"  -p, --print               print mode: coloured tokens, then a summary\n"
+"      --json                print mode: write the session JSON instead\n"
+"      --color WHEN          auto (default), always, never; NO_COLOR is honoured\n"
+"      --theme NAME|PATH     colour theme (default, light, colorblind, mono,\n"
+"                            high-contrast, or a .theme file)\n"
+"      --replay DIR          use a recorded response (DIR/response, headers.txt,\n"
+"                            request.json, meta.txt) instead of the network;\n"
+"                            may repeat with --json to collect several answers\n"
+"Other:\n"
+"  -c, --config FILE         config file (default $TOKSCOPE_CONFIG, else\n"
+"                            $XDG_CONFIG_HOME/tokscope/config.ini)\n"
+"      --list-profiles       list profiles and exit\n"
+"  -h, --help                this help\n"
+"  -V, --version             version\n"
+"\n"
+"Exit status (print mode): 0 accepted, 3 escalate, 1 request or server error,\n"
+"2 usage error. The explorer exits 0, or 1 after a fatal error.\n";
+
+enum long_only {
+	OPT_NO_STREAM = 256, OPT_CONNECT_TIMEOUT, OPT_IDLE_TIMEOUT, OPT_THRESHOLD, OPT_STAT,
+	OPT_QUANTILE, OPT_TOK_THRESHOLD, OPT_JSON, OPT_COLOR, OPT_THEME, OPT_REPLAY,
+	OPT_LIST_PROFILES,
+};
+
+static const struct option long_options[] = {
+	{ "profile", required_argument, NULL, 'P' },
+	{ "base-url", required_argument, NULL, 'u' },
+	{ "model", required_argument, NULL, 'm' },
+	{ "api-key-env", required_argument, NULL, 'k' },
+	{ "system", required_argument, NULL, 's' },
+	{ "top-logprobs", required_argument, NULL, 'n' },
+	{ "max-tokens", required_argument, NULL, 't' },
+	{ "temperature", required_argument, NULL, 'T' },
+	{ "no-stream", no_argument, NULL, OPT_NO_STREAM },
+	{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
+	{ "idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT },
+	{ "threshold", required_argument, NULL, OPT_THRESHOLD },
+	{ "stat", required_argument, NULL, OPT_STAT },
+	{ "quantile", required_argument, NULL, OPT_QUANTILE },
+	{ "tok-threshold", required_argument, NULL, OPT_TOK_THRESHOLD },
+	{ "print", no_argument, NULL, 'p' },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "color", required_argument, NULL, OPT_COLOR },
+	{ "colour", required_argument, NULL, OPT_COLOR },
+	{ "theme", required_argument, NULL, OPT_THEME },
+	{ "replay", required_argument, NULL, OPT_REPLAY },
+	{ "config", required_argument, NULL, 'c' },
+	{ "list-profiles", no_argument, NULL, OPT_LIST_PROFILES },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ 0 },
+};
+
+/* Options that map one-to-one onto config settings. */
+static const struct { int opt; const char *key; } setting_opts[] = {
+	{ 'P', "profile" }, { 'u', "base_url" }, { 'm', "model" }, { 'k', "key_env" },
+	{ 's', "system" }, { 'n', "top_logprobs" }, { 't', "max_tokens" }, { 'T', "temperature" },
+	{ OPT_CONNECT_TIMEOUT, "connect_timeout" }, { OPT_IDLE_TIMEOUT, "idle_timeout" },
+	{ OPT_THRESHOLD, "threshold" }, { OPT_STAT, "stat" }, { OPT_QUANTILE, "quantile" },
+	{ OPT_TOK_THRESHOLD, "tok_threshold" }, { OPT_THEME, "theme" },
+};
+
+__attribute__((format(printf, 1, 2)))
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("tokscope: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'tokscope --help'.\n", stderr);
+	return EXIT_USAGE;
+}
+
+/* First pass: only --config, so the file is read before the other options
+ * override it. */
+static const char *find_config_option(int argc, char **argv)
+{
+	for (int i = 1; i < argc - 1; i++)
+		if (strcmp(argv[i], "-c") == 0 || strcmp(argv[i], "--config") == 0)
+			return argv[i + 1];
+	for (int i = 1; i < argc; i++)
+		if (strncmp(argv[i], "--config=", 9) == 0)
+			return argv[i] + 9;
+	return NULL;
+}
+
+static void list_profiles(const struct config *c)
+{
+	printf("%-12s %-40s %-20s %s\n", "PROFILE", "BASE URL", "KEY VARIABLE", "MAX K");
+	for (size_t i = 0; i < c->nprofiles; i++) {
+		const struct profile *p = &c->profiles[i];
+
+		printf("%-12s %-40s %-20s %d%s\n", p->name, p->base_url ? p->base_url : "—",
+		       p->key_env ? p->key_env : "—", p->max_k, p->max_k ? "" : " (unbounded)");
+	}
+}
+
+/* Returns -1 to go on, else an exit code. */
+static int parse_options(int argc, char **argv, struct options *o, struct config *cfg)
+{
+	struct ts_err err;
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "P:u:m:k:s:n:t:T:pc:hV", long_options, NULL)) != -1) {
+		bool handled = false;
+
+		for (size_t i = 0; i < sizeof setting_opts / sizeof setting_opts[0]; i++) {
+			if (setting_opts[i].opt != ch)
+				continue;
+			handled = true;
+			if (config_set(cfg, setting_opts[i].key, optarg, &err))
+				return usage_error("%s", ts_err_msg(&err));
+		}
+		if (handled)
+			continue;
+		switch (ch) {
+		case 'p': o->print = true; break;
+		case OPT_JSON: o->json = true; break;
+		case OPT_NO_STREAM: o->no_stream = true; break;
+		case 'c': o->config_path = optarg; break;
+		case OPT_COLOR:
+			if (strcmp(optarg, "auto") == 0)
+				o->color = COLOR_AUTO;
+			else if (strcmp(optarg, "always") == 0)
+				o->color = COLOR_ALWAYS;
+			else if (strcmp(optarg, "never") == 0)
+				o->color = COLOR_NEVER;
+			else
+				return usage_error("--color takes auto, always or never, not '%s'", optarg);
+			break;
+		case OPT_REPLAY:
+			if (o->nreplay == MAX_REPLAYS)
+				return usage_error("at most %d --replay options", MAX_REPLAYS);
+			o->replay[o->nreplay++] = optarg;
+			break;
+		case OPT_LIST_PROFILES: list_profiles(cfg); return EXIT_ACCEPT;
+		case 'h': fputs(usage_text, stdout); return EXIT_ACCEPT;
+		case 'V': printf("tokscope %s\n", TOKSCOPE_VERSION); return EXIT_ACCEPT;
+		default: fputs("Try 'tokscope --help'.\n", stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		o->prompt = argv[optind++];
+	if (optind < argc)
+		return usage_error("unexpected argument '%s' (quote the prompt)", argv[optind]);
+	return -1;
+}
+
+/* Reads the whole prompt from standard input (at most 16 MiB). */
+static char *read_stdin_prompt(void)
+{
+	struct buf b;
+	char chunk[8192];
+	size_t n;
+
+	buf_init(&b, 16u * 1024 * 1024);
+	while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0)
+		if (buf_append(&b, chunk, n)) {
+			buf_fini(&b);
+			return NULL;
+		}
+	return buf_steal(&b);
+}
+
+static void on_progress(void *ctx, const struct doc *d)
+{
+	printer_flush_tokens(ctx, d, false);
+}
+
+static enum color_depth print_depth(enum color_when w, bool *sgr)
+{
+	const char *nc = getenv("NO_COLOR");
+	enum color_depth depth = theme_env_depth();
+
+	*sgr = true;
+	if (w == COLOR_ALWAYS)
+		return depth == DEPTH_NONE ? DEPTH_256 : depth;
+	if (w == COLOR_NEVER || !isatty(STDOUT_FILENO) || (nc && *nc)) {
+		*sgr = false;
+		return DEPTH_NONE;
+	}
+	return depth;
+}
+
+static int verdict_exit(const struct doc *d, const struct settings *s, struct printer *pr)
+{
+	struct metrics_opts mo = { .quantile = s->quantile, .tok_threshold = s->tok_threshold };
+	struct answer_metrics m;
+	struct route_result r;
+
+	metrics_answer(d, &mo, &m);
+	route_decide(&m, (enum route_stat)s->stat, s->threshold, &r);
+	if (pr)
+		printer_summary(pr, d, &m, &r);
+	return r.verdict == VERDICT_ACCEPT ? EXIT_ACCEPT : EXIT_ESCALATE;
+}
+
+static int write_json(struct doc *const *docs, size_t n)
+{
+	struct buf out;
+	struct ts_err err;
+	int rc;
+
+	buf_init(&out, 0);
+	rc = session_write(&out, docs, n, &err);
+	if (rc)
+		fprintf(stderr, "tokscope: %s\n", ts_err_msg(&err));
+	else
+		fwrite(buf_str(&out), 1, out.len, stdout);
+	buf_fini(&out);
+	return rc ? EXIT_ERROR : EXIT_ACCEPT;
+}
+
+/* Runs the request (or the replays) into docs; returns the worst outcome. */
+static int print_fetch(const struct options *o, const struct config *cfg, struct doc **docs,
+		       struct printer *pr, struct ts_err *err)
+{
+	struct endpoint ep;
+	struct exchange_opts xo;
+	char *owned = NULL;
+	int rc;
+
+	if (o->nreplay) {
+		for (size_t i = 0; i < o->nreplay; i++) {
+			rc = replay_dir(docs[i], o->replay[i], pr && !o->json ? on_progress : NULL, pr, err);
+			if (rc && rc != TS_ENOLOGPROBS)
+				return rc;
+		}
+		return TS_OK;
+	}
+	if (config_endpoint(cfg, &ep, err))
+		return err->code;
+	xo = (struct exchange_opts){
+		.ep = &ep,
+		.rp = { .model = ep.model, .system = cfg->s.system, .max_tokens = cfg->s.max_tokens,
+			.temperature = cfg->s.temperature, .top_logprobs = cfg->s.top_logprobs,
+			.stream = !o->no_stream },
+		.connect_timeout_s = cfg->s.connect_timeout_s,
+		.idle_timeout_s = cfg->s.idle_timeout_s,
+	};
+	if (!o->prompt || strcmp(o->prompt, "-") == 0) {
+		owned = read_stdin_prompt();
+		if (!owned)
+			return ts_err_set(err, TS_ETOOBIG, "prompt on standard input larger than 16 MiB");
+	}
+	xo.rp.prompt = owned ? owned : o->prompt;
+	if (ep.max_k > 0 && xo.rp.top_logprobs > ep.max_k)
+		fprintf(stderr, "tokscope: note: top logprobs %d is above %s's maximum of %d: asking for %d\n",
+			xo.rp.top_logprobs, ep.profile, ep.max_k, ep.max_k);
+	rc = exchange_run(docs[0], &xo, pr && !o->json ? on_progress : NULL, pr, err);
+	free(owned);
+	return rc;
+}
+
+static int run_print(const struct options *o, const struct config *cfg)
+{
+	size_t n = o->nreplay ? o->nreplay : 1;
+	struct doc *docs[MAX_REPLAYS] = { 0 };
+	struct theme theme;
+	struct printer pr;
+	struct ts_err err;
+	bool sgr;
+	enum color_depth depth = print_depth(o->color, &sgr);
+	int rc, code = EXIT_ERROR;
+
+	ts_err_clear(&err);
+	if (theme_load(&theme, cfg->s.theme ? cfg->s.theme : "default", &err)) {
+		fprintf(stderr, "tokscope: %s\n", ts_err_msg(&err));
+		return EXIT_USAGE;
+	}
+	printer_init(&pr, stdout, &theme, depth, sgr, cfg->s.tok_threshold);
+	for (size_t i = 0; i < n; i++)
+		if (!(docs[i] = doc_new()))
+			goto out;
+	rc = print_fetch(o, cfg, docs, &pr, &err);
+	if (!o->json)
+		printer_flush_tokens(&pr, docs[0], true);
+	if (rc && rc != TS_ENOLOGPROBS) {
+		fprintf(stderr, "tokscope: %s\n", ts_err_msg(&err));
+		code = rc == TS_ECONFIG ? EXIT_USAGE : EXIT_ERROR;
+		goto out;
+	}
+	if (rc == TS_ENOLOGPROBS)
+		fprintf(stderr, "tokscope: %s\n", ts_err_msg(&err));
+	if (o->json)
+		code = write_json(docs, n);
+	if (!o->json || code == EXIT_ACCEPT)
+		code = verdict_exit(docs[0], &cfg->s, o->json ? NULL : &pr);
+	if (rc == TS_ENOLOGPROBS)
+		code = EXIT_ERROR;
+out:
+	for (size_t i = 0; i < n; i++)
+		doc_free(docs[i]);
+	return code;
+}
+
+static bool is_session_path(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	return n > 5 && strcmp(s + n - 5, ".json") == 0;
+}
+
+static int run_tui(const struct options *o, struct config *cfg)
+{
+	struct tui_opts to = { .cfg = cfg };
+	struct ts_err err;
+
+	if (is_session_path(o->prompt)) {
+		if (session_load(o->prompt, &to.docs, &to.ndocs, &err)) {
+			fprintf(stderr, "tokscope: %s\n", ts_err_msg(&err));
+			return EXIT_ERROR;
+		}
+		to.session_path = o->prompt;
+	} else if (!config_has_endpoint(cfg)) {
+		if (demo_load(&to.docs, &to.ndocs, &err)) {
+			fprintf(stderr, "tokscope: bundled demo: %s\n", ts_err_msg(&err));
+			return EXIT_ERROR;
+		}
+		to.demo = true;
+	}
+	if (o->prompt && !to.session_path)
+		to.initial_prompt = o->prompt;
+	return tui_run(&to);
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { 0 };
+	struct config cfg;
+	struct ts_err err;
+	int rc;
+
+	setlocale(LC_ALL, "");
+	if (config_init(&cfg)) {
+		fputs("tokscope: out of memory\n", stderr);
+		return EXIT_ERROR;
+	}
+	o.config_path = find_config_option(argc, argv);
+	if (config_load(&cfg, o.config_path, &err)) {
+		fprintf(stderr, "tokscope: %s\n", ts_err_msg(&err));
+		config_fini(&cfg);
+		return EXIT_USAGE;
+	}
+	rc = parse_options(argc, argv, &o, &cfg);
+	if (rc < 0 && o.json && !o.print)
+		o.print = true;
+	if (rc < 0 && o.nreplay > 1 && !o.json)
+		rc = usage_error("several --replay options need --json");
+	if (rc < 0 && http_global_init()) {
+		fputs("tokscope: cannot initialise libcurl\n", stderr);
+		rc = EXIT_ERROR;
+	}
+	if (rc < 0) {
+		rc = o.print || o.nreplay ? run_print(&o, &cfg) : run_tui(&o, &cfg);
+		http_global_cleanup();
+	}
+	config_fini(&cfg);
+	return rc;
+}
