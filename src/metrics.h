@@ -91,7 +91,7 @@ struct answer_metrics {
 /* Fills m for token i of d. */
 void metrics_token(const struct doc *d, size_t i, struct tok_metrics *m);
 
-/* Fills m for the whole answer. Returns TS_ENOMEM when the quantile's sort
+/* Fills m for the whole answer (o NULL: the defaults). Returns TS_ENOMEM when the quantile's sort
  * buffer cannot be allocated (m is then filled except quantile_p = NaN). */
 int metrics_answer(const struct doc *d, const struct metrics_opts *o, struct answer_metrics *m);
 
