@@ -10,8 +10,9 @@
  *   - llama.cpp reports an error during generation as a line `error: {...}`
  *     (not `data:`); such a field is collected like data into `error`.
  *   - `data: [DONE]` (OpenAI's end marker) sets `done`.
- * A line longer than the maximum fails the stream with TS_ETOOBIG and a
- * message naming the limit; after any failure every feed fails again. */
+ * A line longer than the maximum, or one event whose joined data (or error
+ * text) is longer than it, fails the stream with TS_ETOOBIG and a message
+ * naming the limit; after any failure every feed fails again. */
 #ifndef TOKSCOPE_SSE_H
 #define TOKSCOPE_SSE_H
 
