@@ -255,20 +255,29 @@ static enum color_depth print_depth(enum color_when w, bool *sgr)
 	return depth;
 }
 
-static int verdict_exit(const struct doc *d, const struct settings *s, struct printer *pr)
+static void answer_verdict(const struct doc *d, const struct settings *s, struct answer_metrics *m,
+			   struct route_result *r)
 {
 	struct metrics_opts mo = { .quantile = s->quantile, .tok_threshold = s->tok_threshold };
+
+	metrics_answer(d, &mo, m);
+	route_decide(m, (enum route_stat)s->stat, s->threshold, r);
+}
+
+static int verdict_exit(const struct doc *d, const struct settings *s, struct printer *pr)
+{
 	struct answer_metrics m;
 	struct route_result r;
 
-	metrics_answer(d, &mo, &m);
-	route_decide(&m, (enum route_stat)s->stat, s->threshold, &r);
+	answer_verdict(d, s, &m, &r);
 	if (pr)
 		printer_summary(pr, d, &m, &r);
 	return r.verdict == VERDICT_ACCEPT ? EXIT_ACCEPT : EXIT_ESCALATE;
 }
 
-static int write_json(struct doc *const *docs, size_t n)
+/* The session JSON with one more top-level key, "summary": the aggregates
+ * and verdict of each answer (readers of sessions ignore unknown keys). */
+static int write_json(struct doc *const *docs, size_t n, const struct settings *s)
 {
 	struct buf out;
 	struct ts_err err;
@@ -276,6 +285,23 @@ static int write_json(struct doc *const *docs, size_t n)
 
 	buf_init(&out, 0);
 	rc = session_write(&out, docs, n, &err);
+	while (!rc && out.len && out.data[out.len - 1] != '}')
+		out.len--;
+	if (!rc && out.len) {
+		out.len--;
+		rc = buf_puts(&out, ",\"summary\":[");
+		for (size_t i = 0; i < n && !rc; i++) {
+			struct answer_metrics m;
+			struct route_result r;
+
+			answer_verdict(docs[i], s, &m, &r);
+			rc = (i ? buf_putc(&out, ',') : 0) || print_summary_json(&out, &m, &r);
+		}
+		if (!rc)
+			rc = buf_puts(&out, "]}\n");
+		if (rc)
+			ts_err_set(&err, rc, "cannot write the JSON output");
+	}
 	if (rc)
 		fprintf(stderr, "tokscope: %s\n", ts_err_msg(&err));
 	else
@@ -356,7 +382,7 @@ static int run_print(const struct options *o, const struct config *cfg)
 	if (rc == TS_ENOLOGPROBS)
 		fprintf(stderr, "tokscope: %s\n", ts_err_msg(&err));
 	if (o->json)
-		code = write_json(docs, n);
+		code = write_json(docs, n, &cfg->s);
 	if (!o->json || code == EXIT_ACCEPT)
 		code = verdict_exit(docs[0], &cfg->s, o->json ? NULL : &pr);
 	if (rc == TS_ENOLOGPROBS)
@@ -405,6 +431,7 @@ int main(int argc, char **argv)
 	int rc;
 
 	setlocale(LC_ALL, "");
+	setlocale(LC_NUMERIC, "C");  /* JSON and summaries use "." whatever the locale */
 	if (config_init(&cfg)) {
 		fputs("tokscope: out of memory\n", stderr);
 		return EXIT_ERROR;

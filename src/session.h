@@ -10,20 +10,25 @@
  *   {"format": "tokscope-session", "version": 1, "tool": "tokscope 0.1.0",
  *    "answers": [ ANSWER, ... ]}
  * ANSWER:
- *   {"meta": {"model": ..., "finish_reason": ..., ...},   (doc_meta_name keys)
+ *   {"meta": {"model": S, "finish_reason": S, ...},  (doc_meta_name keys, set ones only)
  *    "usage": {"prompt_tokens": n, "completion_tokens": n, "total_tokens": n},
+ *                               (-1 where unknown)
  *    "info": {"k_requested": n, "ttft_ms": x, "total_ms": x, "created": n,
  *             "incomplete": b, "logprobs_missing": b, "post_sampling": b},
  *    "strings": [S, ...],       every distinct byte string, S = a JSON string
- *                               when the bytes are valid UTF-8, else
- *                               {"hex": "f09f98"}
+ *                               when the bytes are valid UTF-8 without NUL,
+ *                               else {"hex": "f09f98"} (lower case)
  *    "plain": S,                text that came without logprobs ("" none)
  *    "tokens": [[s, logprob, id, t_ms, flags, [s1, lp1, s2, lp2, ...]], ...]}
  *   where s indexes "strings", id is -1 when unknown, t_ms -1 when unknown,
- *   flags are doc_token_flags. Logprobs are written with 17 significant
- *   digits so they load back bit for bit.
- * Readers reject other formats, newer versions, and files over
- * SESSION_MAX_BYTES. */
+ *   flags are doc_token_flags (a clamped token holds the floor, -100, and
+ *   loads back clamped). Token logprobs are written with 17 significant
+ *   digits, alternatives' (floats) and t_ms with 9, so they load back bit for
+ *   bit; non-finite values are never written. A token has a 7th element, its
+ *   rank, only when matching the token's bytes against its alternatives'
+ *   would not give the rank the document holds (it matched by token id).
+ * Readers ignore unknown keys, and reject other formats, newer versions,
+ * and files over SESSION_MAX_BYTES. */
 #ifndef TOKSCOPE_SESSION_H
 #define TOKSCOPE_SESSION_H
 
