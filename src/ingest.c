@@ -82,7 +82,7 @@ static void ingest_stamp(struct ingest *in, size_t before, double now_ms)
 {
 	struct doc_info *info = doc_info(in->doc);
 
-	if (doc_count(in->doc) > before && info->ttft_ms < 0)
+	if (doc_count(in->doc) > before && info->ttft_ms < 0 && now_ms >= 0)
 		info->ttft_ms = now_ms;
 }
 
@@ -147,16 +147,18 @@ int ingest_finish(struct ingest *in, double now_ms, struct ts_err *err)
 {
 	int rc;
 
-	doc_info(in->doc)->total_ms = now_ms;
+	doc_info(in->doc)->total_ms = now_ms >= 0 ? now_ms : -1;
 	if (in->failed)
 		return ts_err_set(err, in->first_err.code, "%s", ts_err_msg(&in->first_err));
 	if (!in->sniffed || in->as_body) {
 		rc = ingest_finish_body(in, now_ms, err);
 	} else {
+		/* A cut stream may end inside an event: what the last, partial
+		 * event fails with matters less than that the stream was cut. */
 		rc = sse_parser_finish(in->sse, err);
-		if (!rc && !in->st.done)
-			rc = ts_err_set(err, TS_ECUT, "the stream ended before its end marker after %zu tokens",
-					doc_count(in->doc));
+		if ((!rc || rc == TS_EJSON) && !in->st.done)
+			rc = ts_err_set(err, TS_ECUT, "the stream ended before its end marker after %zu tokens%s",
+					doc_count(in->doc), rc ? " (cut inside an event)" : "");
 	}
 	if (rc) {
 		doc_info(in->doc)->incomplete = true;

@@ -33,7 +33,8 @@ void ingest_free(struct ingest *in);
  * treated as 200). A status >= 400 makes the body an error body. */
 void ingest_set_status(struct ingest *in, long http_status);
 
-/* Feeds bytes that arrived at now_ms (ms since the request started). Returns
+/* Feeds bytes that arrived at now_ms (ms since the request started; < 0 when
+ * unknown, as in a replay: no timings are recorded then). Returns
  * TS_OK or the first error (the stream is then dead; the tokens so far stay
  * in the document). */
 int ingest_feed(struct ingest *in, const char *p, size_t n, double now_ms, struct ts_err *err);

@@ -71,6 +71,8 @@ static void printer_token(struct printer *pr, const struct doc *d, size_t i)
 	size_t len, n = 0, tail;
 	const uint8_t *bytes = doc_token_bytes(d, i, &len);
 
+	if (len == 0)  /* an end-of-sequence token: nothing to show */
+		return;
 	memcpy(tmp, pr->pending, pr->npending);
 	n = pr->npending;
 	memcpy(tmp + n, bytes, len);
@@ -118,7 +120,7 @@ void printer_flush_tokens(struct printer *pr, const struct doc *d, bool final)
 static void printer_label(struct printer *pr, const char *label)
 {
 	printer_style(pr, ROLE_DIM, 0);
-	fprintf(pr->out, "  %-22s", label);
+	fprintf(pr->out, "  %-25s", label);
 	printer_reset(pr);
 }
 
@@ -130,7 +132,7 @@ static void printer_prob_line(struct printer *pr, const char *label, double v)
 		return;
 	}
 	printer_style(pr, theme_bucket(v), 0);
-	fprintf(pr->out, "%.4f", v);
+	fprintf(pr->out, "%.7g", v);
 	printer_reset(pr);
 	fprintf(pr->out, "  (%.2f%%)\n", v * 100);
 }
@@ -168,6 +170,19 @@ static void printer_usage_line(struct printer *pr, const struct doc *d)
 	fputc('\n', pr->out);
 }
 
+static void printer_source_line(struct printer *pr, const struct doc *d)
+{
+	const char *model = doc_meta(d, DOC_META_MODEL), *ep = doc_meta(d, DOC_META_ENDPOINT);
+	const char *prov = doc_meta(d, DOC_META_PROVENANCE);
+
+	printer_label(pr, "model");
+	fprintf(pr->out, "%s%s%s\n", model ? model : "—", ep ? " at " : "", ep ? ep : "");
+	if (prov) {
+		printer_label(pr, "source");
+		fprintf(pr->out, "%s\n", prov);
+	}
+}
+
 static void printer_verdict(struct printer *pr, const struct route_result *r)
 {
 	printer_label(pr, "verdict");
@@ -177,7 +192,7 @@ static void printer_verdict(struct printer *pr, const struct route_result *r)
 	if (isnan(r->value))
 		fprintf(pr->out, "  %s undefined (no tokens)\n", route_stat_label(r->stat));
 	else
-		fprintf(pr->out, "  %s %.4f %s threshold %.2f (distance %+.4f)\n", route_stat_label(r->stat),
+		fprintf(pr->out, "  %s %.7g %s threshold %g (distance %+.7g)\n", route_stat_label(r->stat),
 			r->value, r->verdict == VERDICT_ACCEPT ? ">=" : "<", r->threshold, r->distance);
 }
 
@@ -197,12 +212,12 @@ void printer_summary(struct printer *pr, const struct doc *d, const struct answe
 	fputc('\n', pr->out);
 	printer_prob_line(pr, "first-token probability", m->first_p);
 	printer_label(pr, "sum of logprobs");
-	fprintf(pr->out, "%.6f\n", m->sum_logprob);
+	fprintf(pr->out, "%.7g\n", m->sum_logprob);
 	printer_label(pr, "mean logprob");
-	fprintf(pr->out, "%.6f\n", m->mean_logprob);
+	fprintf(pr->out, "%.7g\n", m->mean_logprob);
 	printer_prob_line(pr, "geometric-mean prob.", m->geo_mean_p);
 	printer_label(pr, "perplexity");
-	fprintf(pr->out, "%.6f\n", m->perplexity);
+	fprintf(pr->out, "%.7g\n", m->perplexity);
 	printer_prob_line(pr, "mean probability", m->mean_p);
 	printer_min_line(pr, d, m);
 	snprintf(label, sizeof label, "%g%% quantile prob.", m->quantile * 100);
@@ -212,10 +227,41 @@ void printer_summary(struct printer *pr, const struct doc *d, const struct answe
 	fprintf(pr->out, "%zu of %zu (%.1f%%)\n", m->n_below, m->n, m->n ? m->share_below * 100 : 0.0);
 	printer_label(pr, "mean entropy (nats)");
 	if (m->n)
-		fprintf(pr->out, "%.4f – %.4f (bounds from the top k)\n", m->mean_h_lo, m->mean_h_hi);
+		fprintf(pr->out, "%.7g – %.7g (bounds from the top k)\n", m->mean_h_lo, m->mean_h_hi);
 	else
 		fputs("—\n", pr->out);
 	printer_usage_line(pr, d);
+	printer_source_line(pr, d);
 	printer_verdict(pr, r);
 	fflush(pr->out);
+}
+
+static int json_num(struct buf *out, const char *key, double v, bool comma)
+{
+	if (isnan(v) || isinf(v))
+		return buf_printf(out, "\"%s\":null%s", key, comma ? "," : "");
+	return buf_printf(out, "\"%s\":%.17g%s", key, v, comma ? "," : "");
+}
+
+int print_summary_json(struct buf *out, const struct answer_metrics *m, const struct route_result *r)
+{
+	const struct { const char *key; double v; } nums[] = {
+		{ "tokens", (double)m->n }, { "clamped", (double)m->n_clamped },
+		{ "sum_logprob", m->sum_logprob }, { "mean_logprob", m->mean_logprob },
+		{ "geo_mean_p", m->geo_mean_p }, { "perplexity", m->perplexity }, { "mean_p", m->mean_p },
+		{ "min_p", m->min_p }, { "min_index", m->n ? (double)m->min_index : NAN },
+		{ "quantile", m->quantile }, { "quantile_p", m->quantile_p }, { "first_p", m->first_p },
+		{ "tok_threshold", m->tok_threshold }, { "below", (double)m->n_below },
+		{ "share_below", m->share_below }, { "mean_entropy_lo", m->mean_h_lo },
+		{ "mean_entropy_hi", m->mean_h_hi }, { "threshold", r->threshold },
+		{ "value", r->value }, { "distance", r->distance },
+	};
+	int rc = buf_putc(out, '{');
+
+	for (size_t i = 0; i < sizeof nums / sizeof nums[0] && !rc; i++)
+		rc = json_num(out, nums[i].key, nums[i].v, true);
+	if (!rc)
+		rc = buf_printf(out, "\"stat\":\"%s\",\"verdict\":\"%s\"}", route_stat_name(r->stat),
+				route_verdict_name(r->verdict));
+	return rc;
 }

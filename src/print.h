@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "src/buf.h"
 #include "src/doc.h"
 #include "src/metrics.h"
 #include "src/route.h"
@@ -41,5 +42,12 @@ void printer_flush_tokens(struct printer *pr, const struct doc *d, bool final);
 /* Writes the summary: aggregates and verdict. */
 void printer_summary(struct printer *pr, const struct doc *d, const struct answer_metrics *m,
 		     const struct route_result *r);
+
+/* Appends the summary as one JSON object (17 significant digits, NaN as
+ * null): {"tokens", "clamped", "sum_logprob", "mean_logprob", "geo_mean_p",
+ * "perplexity", "mean_p", "min_p", "min_index", "quantile", "quantile_p",
+ * "first_p", "tok_threshold", "below", "share_below", "mean_entropy_lo",
+ * "mean_entropy_hi", "stat", "threshold", "value", "distance", "verdict"}. */
+int print_summary_json(struct buf *out, const struct answer_metrics *m, const struct route_result *r);
 
 #endif

@@ -119,21 +119,19 @@ static int replay_feed(struct doc *d, struct ingest *in, const struct buf *body,
 		       void (*on_progress)(void *, const struct doc *), void *ctx, struct ts_err *err)
 {
 	const char *p = buf_str(body), *end = p + body->len;
-	double t = 0;
 
 	while (p < end) {
 		const char *e = strstr(p, "\n\n");
 		size_t n = e ? (size_t)(e - p) + 2 : (size_t)(end - p);
-		int rc = ingest_feed(in, p, n, t, err);
+		int rc = ingest_feed(in, p, n, -1, err);  /* recorded: no real timings */
 
 		if (rc)
 			return rc;
 		if (on_progress)
 			on_progress(ctx, d);
 		p += n;
-		t += 1;
 	}
-	return ingest_finish(in, t, err);
+	return ingest_finish(in, -1, err);
 }
 
 static int replay_run(struct doc *d, const char *dir, struct buf *files,
