@@ -84,7 +84,7 @@ check: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan \
 	  CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
 	  LDFLAGS='-fsanitize=address,undefined' all unit-bins
-	@sh tests/run.sh build build-asan
+	@sh tests/run.sh build build-asan valgrind:build
 
 unit-bins: $(UNIT_BIN) $(TOOLS)
 
@@ -105,7 +105,7 @@ asan:
 	@sh tests/run.sh build-asan
 
 valgrind: all unit-bins
-	@VALGRIND=1 sh tests/run.sh build
+	@sh tests/run.sh valgrind:build
 
 lint:
 	@! grep -rlE '#include *[<"](n?curses|ncursesw/)' src || { echo "src/ must not include curses"; exit 1; }

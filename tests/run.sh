@@ -1,13 +1,13 @@
 #!/bin/sh
 # Runs every test program against each build directory given, counts the
 # results and ends with one line "N passed, N failed"; exits 1 on any failure.
+# An argument valgrind:DIR runs DIR's unit tests under valgrind (quick mode),
+# failing on leaks and memory errors.
 #
 # Unit tests are cmocka binaries (build/tests/test_*): their "[       OK ]"
 # and "[  FAILED  ]" lines are counted. Scripts tests/*/t_*.sh print TAP-ish
 # "ok - name" / "not ok - name" lines. A program that exits non-zero without
 # reporting a failure counts as one failure (a crash, a sanitizer report).
-# VALGRIND=1 runs the unit tests under valgrind in quick mode, failing on
-# leaks and memory errors.
 cd "$(dirname "$0")/.." || exit 1
 pass=0; fail=0; failed_names=""
 log=$(mktemp); trap 'rm -f "$log"' EXIT
@@ -24,13 +24,15 @@ count() { # $1 = label; output in $log; $2 = exit status
 	echo "$1: $p passed, $f failed"
 }
 
-for build in "$@"; do
+for arg in "$@"; do
+	VALGRIND=; build=$arg
+	case $arg in valgrind:*) VALGRIND=1; build=${arg#valgrind:} ;; esac
 	[ -d "$build/tests" ] || { echo "no $build/tests: build first"; exit 1; }
 	for t in "$build"/tests/test_*; do
 		[ -x "$t" ] || continue
-		name="$build/$(basename "$t")"
+		name="$arg/$(basename "$t")"
 		if [ -n "$VALGRIND" ]; then
-			TOKSCOPE_TEST_QUICK=1 valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
+			TOKSCOPE_BUILD="$build" TOKSCOPE_TEST_QUICK=1 valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
 				--error-exitcode=99 "$t" >"$log" 2>&1
 		else
 			TOKSCOPE_BUILD="$build" "$t" >"$log" 2>&1
