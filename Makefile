@@ -107,6 +107,16 @@ asan:
 valgrind: all unit-bins
 	@sh tests/run.sh valgrind:build
 
+# libFuzzer targets (clang): make fuzz FUZZ=sse|ingest|session SECONDS=60
+FUZZ ?= sse
+SECONDS ?= 60
+fuzz:
+	@mkdir -p build-fuzz
+	clang $(CPPFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -o build-fuzz/fuzz_$(FUZZ) \
+	  tests/fuzz/fuzz_$(FUZZ).c $(CORE_SRC) build/gen/default_theme.c build/gen/demo_session.c $(PKG_LIBS)
+	@mkdir -p build-fuzz/corpus-$(FUZZ)
+	./build-fuzz/fuzz_$(FUZZ) -max_total_time=$(SECONDS) build-fuzz/corpus-$(FUZZ) tests/fuzz/corpus/$(FUZZ)
+
 lint:
 	@! grep -rlE '#include *[<"](n?curses|ncursesw/)' src || { echo "src/ must not include curses"; exit 1; }
 	@! grep -rlE '#include *[<"]curl/' tui || { echo "tui/ must not include curl"; exit 1; }
@@ -115,7 +125,7 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)/themes
 	install -m 755 $(BUILD)/tokscope $(DESTDIR)$(BINDIR)/tokscope
 	install -m 644 man/tokscope.1 $(DESTDIR)$(MANDIR)/man1/tokscope.1
-	-install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5/ 2>/dev/null
+	install -m 644 man/tokscope-theme.5 $(DESTDIR)$(MANDIR)/man5/tokscope-theme.5
 	install -m 644 themes/*.theme $(DESTDIR)$(DATADIR)/themes/
 
 uninstall:
@@ -123,6 +133,6 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf build build-asan build-bench
+	rm -rf build build-asan build-bench build-fuzz
 
 -include $(shell find $(BUILD) build-asan -name '*.d' 2>/dev/null)

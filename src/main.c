@@ -437,6 +437,11 @@ int main(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	o.config_path = find_config_option(argc, argv);
+	if (o.config_path && access(o.config_path, R_OK) != 0) {
+		fprintf(stderr, "tokscope: cannot read config file %s: %s\n", o.config_path, strerror(errno));
+		config_fini(&cfg);
+		return EXIT_USAGE;
+	}
 	if (config_load(&cfg, o.config_path, &err)) {
 		fprintf(stderr, "tokscope: %s\n", ts_err_msg(&err));
 		config_fini(&cfg);
