@@ -168,6 +168,8 @@ static void exchange_hint(struct exchange *x, const struct http_result *res)
 			snprintf(e->msg + n, sizeof e->msg - n, " — $%s is not set", x->key_env);
 		else if (x->key_env[0])
 			snprintf(e->msg + n, sizeof e->msg - n, " — check the key in $%s", x->key_env);
+	} else if (res->status == 0 && strstr(e->msg, "cannot connect")) {
+		snprintf(e->msg + n, sizeof e->msg - n, " — is the server running?");
 	} else if (res->status == 404) {
 		snprintf(e->msg + n, sizeof e->msg - n, " — check the base URL (%s%s)", x->origin, x->dl->path);
 	}

@@ -338,6 +338,8 @@ static int print_fetch(const struct options *o, const struct config *cfg, struct
 		.idle_timeout_s = cfg->s.idle_timeout_s,
 	};
 	if (!o->prompt || strcmp(o->prompt, "-") == 0) {
+		if (isatty(STDIN_FILENO))
+			fputs("tokscope: reading the prompt from standard input (end it with Ctrl-D)\n", stderr);
 		owned = read_stdin_prompt();
 		if (!owned)
 			return ts_err_set(err, TS_ETOOBIG, "prompt on standard input larger than 16 MiB");

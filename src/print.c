@@ -112,7 +112,8 @@ void printer_flush_tokens(struct printer *pr, const struct doc *d, bool final)
 		plain = doc_plain(d, &plen);
 		if (doc_count(d) == 0 && plen)
 			printer_write(pr, plain, plen);
-		fputc('\n', pr->out);
+		if (doc_count(d) || plen)
+			fputc('\n', pr->out);
 	}
 	fflush(pr->out);
 }
