@@ -125,4 +125,16 @@ grep -q "$(printf '\033')" "$tmp/out" && bad "no escape sequences when piped" ||
 "$TS" --print --stat nosuch x > /dev/null 2> "$tmp/err"; [ $? -eq 2 ] && ok "bad stat is a usage error" || bad "bad stat is a usage error"
 "$TS" --print --api-key sk-123 x > /dev/null 2> "$tmp/err"; [ $? -eq 2 ] && ok "--api-key does not exist" || bad "--api-key does not exist"
 "$TS" --help | grep -q "Exit status" && ok "--help documents exit status" || bad "--help documents exit status"
+# The binary itself under valgrind: no leaks or memory errors on a
+# streamed answer and on a mid-stream error (exit 99 would be valgrind's).
+if command -v valgrind >/dev/null 2>&1 && [ "$B" = build ]; then
+	serve "$M/mailcls-1M/d_ticket_mixed_stream"
+	valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
+		"$TS" --print -u "http://127.0.0.1:$port/v1" x > /dev/null 2> "$tmp/vg"
+	st=$?; [ $st -eq 0 ] || [ $st -eq 3 ] && ok "valgrind: clean streamed answer" || bad "valgrind: clean streamed answer" "$(cat "$tmp/vg")"
+	serve "$F/g_error_context_full_midstream"
+	valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
+		"$TS" --print -u "http://127.0.0.1:$port/v1" x > /dev/null 2> "$tmp/vg"
+	[ $? -eq 1 ] && ok "valgrind: clean mid-stream error" || bad "valgrind: clean mid-stream error" "$(cat "$tmp/vg")"
+fi
 echo "# $n checks"
