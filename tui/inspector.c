@@ -1,0 +1,300 @@
+#include "tui/inspector.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "src/buf.h"
+#include "src/metrics.h"
+#include "src/text.h"
+#include "src/theme.h"
+#include "tui/fmt.h"
+
+#define FACT_ROWS 9
+#define LABEL_W 8
+
+int inspector_rows(const struct doc *d, size_t sel)
+{
+	int k = doc_info_c(d)->k_requested, alts;
+
+	if (k < 0)
+		k = sel < doc_count(d) ? doc_token(d, sel)->nalt : 5;
+	alts = k + 3;
+	return (alts > FACT_ROWS ? alts : FACT_ROWS) + 2;
+}
+
+/* Visible rendering of bytes into out (TEXT_INSPECT), NUL-terminated. */
+static void insp_escape(const uint8_t *p, size_t n, char *out, size_t outsz)
+{
+	struct buf b;
+
+	buf_init(&b, outsz - 1);
+	if (text_escape(&b, p, n, TEXT_INSPECT) == 0)
+		snprintf(out, outsz, "%s", buf_str(&b));
+	else
+		snprintf(out, outsz, "%s", n ? "(too long to show)" : "");
+	buf_fini(&b);
+}
+
+/* "f0 9f 98" (hex) or "240 159 152" (decimal), cut to fit maxw columns
+ * with "… (N bytes)". */
+static void insp_bytes(const uint8_t *p, size_t n, bool hex, int maxw, char *out, size_t outsz)
+{
+	size_t o = 0;
+	char tail[48];
+
+	snprintf(tail, sizeof tail, " … (%zu bytes)", n);
+	out[0] = '\0';
+	for (size_t i = 0; i < n && o + 8 < outsz; i++) {
+		int w = snprintf(out + o, outsz - o, hex ? "%s%02x" : "%s%u", i ? " " : "", p[i]);
+
+		if ((int)(o + (size_t)w) > maxw - (i + 1 < n ? (int)strlen(tail) : 0)) {
+			out[o] = '\0';
+			snprintf(out + o, outsz - o, "%s", tail);
+			return;
+		}
+		o += (size_t)w;
+	}
+	if (n == 0)
+		snprintf(out, outsz, "(none: an empty token)");
+}
+
+struct insp_ctx {
+	const struct doc *d;
+	size_t sel;
+	const struct palette *pal;
+	struct rect r;
+	int y;
+};
+
+static void insp_row(struct insp_ctx *c, const char *label, const char *value, struct style vs)
+{
+	if (c->y >= c->r.y + c->r.h)
+		return;
+	draw_str(c->y, c->r.x, LABEL_W, label, color_role(c->pal, ROLE_DIM));
+	draw_str_ellipsis(c->y, c->r.x + LABEL_W, c->r.w - LABEL_W, value, vs);
+	c->y++;
+}
+
+/* "starts a character (byte 1 of 4)" and, on the next row, the whole
+ * character: "😀 U+1F600 = f0 9f 98 80". */
+static void insp_utf8(struct insp_ctx *c, const struct doc_token *t)
+{
+	size_t tl, coff = 0, clen = 0, from, to;
+	const uint8_t *text = doc_text(c->d, &tl);
+	enum utf8_state st = utf8_token_state(text, tl, t->off, t->len, &coff, &clen);
+	char line[320], ch[64], hex[64];
+	uint32_t cp = 0;
+
+	if (clen == 0 || utf8_decode(text + coff, clen, &cp) == 0) {
+		insp_row(c, "utf-8", utf8_state_name(st), color_role(c->pal, ROLE_TEXT));
+		return;
+	}
+	from = t->off > coff ? t->off - coff + 1 : 1;
+	to = t->off + t->len < coff + clen ? t->off + t->len - coff : clen;
+	insp_row(c, "utf-8", utf8_state_name(st), color_role(c->pal, ROLE_GLYPH));
+	insp_escape(text + coff, clen, ch, sizeof ch);
+	insp_bytes(text + coff, clen, true, 40, hex, sizeof hex);
+	if (to > from)
+		snprintf(line, sizeof line, "%s U+%04X · bytes %zu–%zu of %zu · %s", ch, (unsigned)cp, from, to,
+			 clen, hex);
+	else
+		snprintf(line, sizeof line, "%s U+%04X · byte %zu of %zu · %s", ch, (unsigned)cp, from, clen, hex);
+	insp_row(c, "char", line, color_role(c->pal, ROLE_TEXT));
+}
+
+/* "hex 20 63 · dec 32 99" on one row when it fits, else two rows. */
+static void insp_byte_rows(struct insp_ctx *c, const uint8_t *p, size_t len)
+{
+	int bw = c->r.w - LABEL_W;
+	char hex[256], dec[256], both[600];
+
+	insp_bytes(p, len, true, bw, hex, sizeof hex);
+	insp_bytes(p, len, false, bw, dec, sizeof dec);
+	snprintf(both, sizeof both, "%s  (decimal %s)", hex, dec);
+	if (len > 0 && draw_width(both) <= bw) {
+		insp_row(c, "bytes", both, color_role(c->pal, ROLE_TEXT));
+		return;
+	}
+	insp_row(c, "hex", hex, color_role(c->pal, ROLE_TEXT));
+	if (len > 0)
+		insp_row(c, "decimal", dec, color_role(c->pal, ROLE_TEXT));
+}
+
+/* The best alternative other than the chosen token, for the margin. */
+static void insp_runner_up(const struct insp_ctx *c, const struct doc_token *t, char *out, size_t outsz)
+{
+	int best = -1;
+	size_t len;
+	const uint8_t *p;
+
+	out[0] = '\0';
+	for (int j = 0; j < t->nalt; j++)
+		if (j + 1 != t->rank && (best < 0 || doc_alt(c->d, c->sel, (size_t)j)->logprob >
+					 doc_alt(c->d, c->sel, (size_t)best)->logprob))
+			best = j;
+	if (best < 0)
+		return;
+	p = doc_str(c->d, doc_alt(c->d, c->sel, (size_t)best)->str, &len);
+	insp_escape(p, len, out, outsz);
+}
+
+static void insp_margin(struct insp_ctx *c, const struct doc_token *t, const struct tok_metrics *tm)
+{
+	char m[64], other[128], v[320];
+
+	insp_runner_up(c, t, other, sizeof other);
+	fmt_signed(m, sizeof m, tm->margin * 100.0, 1);
+	if (other[0])
+		snprintf(v, sizeof v, "%s pts %s %s", m, tm->margin >= 0 ? "ahead of" : "behind", other);
+	else
+		snprintf(v, sizeof v, "%s pts (no runner-up)", m);
+	insp_row(c, "margin", v, color_role(c->pal, tm->margin >= 0 ? ROLE_TEXT : ROLE_MARK));
+}
+
+static void insp_facts(struct insp_ctx *c)
+{
+	const struct doc_token *t = doc_token(c->d, c->sel);
+	size_t len;
+	const uint8_t *p = doc_token_bytes(c->d, c->sel, &len);
+	struct tok_metrics tm;
+	char v[512], a[64], b[64];
+
+	metrics_token(c->d, c->sel, &tm);
+	insp_escape(p, len, v, sizeof v);
+	insp_row(c, "text", len ? v : "∅ (an empty token)", color_bucket(c->pal, theme_bucket(tm.p), 0));
+	insp_byte_rows(c, p, len);
+	insp_utf8(c, t);
+	fmt_pct(a, sizeof a, tm.p);
+	fmt_signed(b, sizeof b, tm.logprob, 4);
+	snprintf(v, sizeof v, "%s   logprob %s%s", a, b, tm.clamped ? " (clamped)" : "");
+	insp_row(c, "p", v, color_bucket(c->pal, theme_bucket(tm.p), 0));
+	if (tm.rank > 0)
+		snprintf(v, sizeof v, "%d of %u", tm.rank, t->nalt);
+	else
+		snprintf(v, sizeof v, "not in the top %u", t->nalt);
+	insp_row(c, "rank", t->nalt ? v : "— (no alternatives)",
+		 color_role(c->pal, tm.rank == 1 || !t->nalt ? ROLE_TEXT : ROLE_MARK));
+	if (t->nalt)
+		insp_margin(c, t, &tm);
+	fmt_num(a, sizeof a, tm.h_lo, 2);
+	fmt_num(b, sizeof b, tm.h_hi, 2);
+	snprintf(v, sizeof v, "%s–%s nats", a, b);
+	insp_row(c, "entropy", v, color_role(c->pal, ROLE_TEXT));
+	fmt_ms(a, sizeof a, t->t_ms);
+	if (t->flags & DOC_TOK_HAS_ID)
+		snprintf(v, sizeof v, "%s · id %d%s", a, t->id, t->flags & DOC_TOK_BYTES_DERIVED ? " · bytes from text" : "");
+	else
+		snprintf(v, sizeof v, "%s", a);
+	insp_row(c, "arrived", v, color_role(c->pal, ROLE_DIM));
+}
+
+/* A bar of p × w columns in eighths. */
+static void insp_bar(char *out, size_t outsz, double p, int w)
+{
+	static const char *const eighths[] = { "", "▏", "▎", "▍", "▌", "▋", "▊", "▉" };
+	int units = (int)lround(fmax(0.0, fmin(1.0, p)) * w * 8);
+	size_t o = 0;
+
+	out[0] = '\0';
+	for (int i = 0; i < units / 8 && o + 4 < outsz; i++)
+		o += (size_t)snprintf(out + o, outsz - o, "█");
+	if (units % 8 && o + 4 < outsz)
+		snprintf(out + o, outsz - o, "%s", eighths[units % 8]);
+	if (units == 0 && p > 0 && outsz > 4)
+		snprintf(out, outsz, "▏");
+}
+
+/* One alternatives row: mark, rank, text, percentage, bar and, when the
+ * pane is wide enough, the logprob. */
+static void insp_alt_row(struct insp_ctx *c, struct rect r, const char *mark, const char *rank,
+			 const char *text, double lp, struct style ts, struct style bs)
+{
+	int textw = r.w >= 44 ? 14 : r.w >= 30 ? 10 : 8, rest = r.w - 4 - textw - 7 - 1, lpw = rest >= 14 ? 8 : 0;
+	int barw = rest - lpw;
+	char pct[32], bar[256], lps[32];
+	double p = exp(lp);
+
+	if (c->y >= r.y + r.h)
+		return;
+	barw = barw > 30 ? 30 : barw;
+	fmt_pct(pct, sizeof pct, p);
+	fmt_signed(lps, sizeof lps, lp, 2);
+	draw_str(c->y, r.x, 1, mark, color_role(c->pal, ROLE_MARK));
+	draw_str_right(c->y, r.x + 1, 2, rank, color_role(c->pal, ROLE_DIM));
+	draw_str_ellipsis(c->y, r.x + 4, textw, text, ts);
+	draw_str_right(c->y, r.x + 4 + textw, 7, pct, ts);
+	if (barw > 0) {
+		insp_bar(bar, sizeof bar, p, barw);
+		draw_str(c->y, r.x + 4 + textw + 8, barw, bar, bs);
+	}
+	if (lpw && !isnan(lp) && !isinf(lp))
+		draw_str_right(c->y, r.x + 4 + textw + 8 + barw, lpw, lps, color_role(c->pal, ROLE_DIM));
+	c->y++;
+}
+
+static void insp_alts(struct insp_ctx *c, struct rect r)
+{
+	const struct doc_token *t = doc_token(c->d, c->sel);
+	struct tok_metrics tm;
+	char text[256], title[64];
+	size_t len;
+	const uint8_t *p;
+
+	metrics_token(c->d, c->sel, &tm);
+	c->y = r.y;
+	snprintf(title, sizeof title, "alternatives (top %u)", t->nalt);
+	draw_str(c->y++, r.x, r.w, t->nalt ? title : "no alternatives (top_logprobs 0)",
+		 color_role(c->pal, ROLE_TITLE));
+	for (size_t j = 0; j < t->nalt; j++) {
+		const struct doc_alt *a = doc_alt(c->d, c->sel, j);
+		bool chosen = (int)j + 1 == t->rank;
+		char rank[8];
+
+		p = doc_str(c->d, a->str, &len);
+		insp_escape(p, len, text, sizeof text);
+		snprintf(rank, sizeof rank, "%zu", j + 1);
+		insp_alt_row(c, r, chosen ? "▸" : " ", rank, len ? text : "∅",
+			     a->logprob, color_bucket(c->pal, theme_bucket(exp(a->logprob)), 0),
+			     color_role(c->pal, chosen ? ROLE_BAR_CHOSEN : ROLE_BAR));
+	}
+	if (t->nalt && t->rank == DOC_RANK_NONE) {
+		p = doc_token_bytes(c->d, c->sel, &len);
+		insp_escape(p, len, text, sizeof text);
+		insp_alt_row(c, r, "▸", "—", text, t->logprob, color_role(c->pal, ROLE_ERROR),
+			     color_role(c->pal, ROLE_BAR_CHOSEN));
+	}
+	if (t->nalt)
+		insp_alt_row(c, r, " ", "", t->rank == DOC_RANK_NONE ? "others ▸" : "others",
+			     tm.residual > 0 ? log(tm.residual) : -INFINITY,
+			     color_role(c->pal, t->rank == DOC_RANK_NONE ? ROLE_ERROR : ROLE_DIM),
+			     color_role(c->pal, ROLE_BAR));
+}
+
+void inspector_draw(const struct doc *d, size_t sel, struct rect r, const struct palette *pal)
+{
+	struct insp_ctx c = { .d = d, .sel = sel, .pal = pal };
+	struct rect in = draw_inner(r), left = in, right = in;
+	char title[64];
+	int lw;
+
+	draw_fill(r, color_role(pal, ROLE_TEXT));
+	if (sel < doc_count(d))
+		snprintf(title, sizeof title, "token %zu of %zu", sel + 1, doc_count(d));
+	else
+		snprintf(title, sizeof title, "token");
+	draw_box(r, title, color_role(pal, ROLE_BORDER), color_role(pal, ROLE_TITLE));
+	if (sel >= doc_count(d)) {
+		draw_str(in.y, in.x + 1, in.w - 1, "no token selected", color_role(pal, ROLE_DIM));
+		return;
+	}
+	lw = in.w * 2 / 5;
+	lw = lw < 36 ? 36 : lw > 50 ? 50 : lw;
+	left = (struct rect){ in.y, in.x + 1, in.h, lw - 1 };
+	right = (struct rect){ in.y, in.x + lw + 1, in.h, in.w - lw - 2 };
+	c.r = left;
+	c.y = left.y;
+	insp_facts(&c);
+	c.r = right;
+	insp_alts(&c, right);
+}
