@@ -74,14 +74,10 @@ static double act_step(double v, double d)
 
 static void act_answer(struct app *a, int dir)
 {
-	struct answer *an;
-
 	if (a->ans.n == 0)
 		return;
 	a->ans.cur = (a->ans.cur + a->ans.n + (size_t)(dir > 0 ? 1 : -1)) % a->ans.n;
-	an = frame_answer(a);
-	app_message(a, false, "answer %zu of %zu: %s", a->ans.cur + 1, a->ans.n,
-		    doc_meta(an->doc, DOC_META_TITLE) ? doc_meta(an->doc, DOC_META_TITLE) : "");
+	a->msg[0] = '\0';
 	a->dirty |= DIRTY_RECALC | DIRTY_LAYOUT;
 }
 
@@ -349,8 +345,20 @@ static void actions_editor(struct app *a, int key)
 
 void actions_key(struct app *a, int key)
 {
-	enum action act;
+	enum action act = keys_action(key);
 
+	/* Too small to show anything, a question included: q and Ctrl-C quit
+	 * at once, Ctrl-Z suspends, Ctrl-L redraws; other keys wait. */
+	if (a->lay.too_small) {
+		if (act == ACT_QUIT || act == ACT_INTERRUPT)
+			a->quit = true;
+		else if (act == ACT_SUSPEND)
+			app_suspend(a);
+		else if (act == ACT_REDRAW)
+			clearok(curscr, TRUE);
+		a->dirty |= DIRTY_REPAINT;
+		return;
+	}
 	if (a->dlg.kind != DLG_NONE) {
 		actions_dialog(a, key);
 		return;
@@ -359,9 +367,6 @@ void actions_key(struct app *a, int key)
 		actions_editor(a, key);
 		return;
 	}
-	act = keys_action(key);
-	if (a->lay.too_small && act != ACT_QUIT && act != ACT_INTERRUPT && act != ACT_REDRAW)
-		return;
 	if (!act_setting(a, act) && !act_app(a, act))
 		act_move(a, act);
 }

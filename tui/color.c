@@ -51,23 +51,25 @@ static short color_pair(short *next, const struct theme_color *fg, const struct 
 	return n;
 }
 
-/* Attributes for the probability scale when there is no colour: the mono
- * theme's when it can be loaded, else bold for the uncertain buckets. */
-static void color_mono_buckets(struct palette *p)
+/* Without colour every role takes the mono theme's attributes (it is made
+ * for that: bold, dim, underline, reverse); if it cannot be loaded, the
+ * uncertain buckets are bold and the selection reversed. */
+static void color_mono(struct palette *p)
 {
 	struct theme mono;
 	struct ts_err err;
 
 	if (theme_load(&mono, "mono", &err) == TS_OK) {
-		for (int r = ROLE_P0; r <= ROLE_P5; r++)
+		for (int r = 0; r < ROLE_COUNT; r++)
 			p->role[r].attr = color_attrs(mono.style[r].attrs);
-		p->role[ROLE_SELECTED].attr = color_attrs(mono.style[ROLE_SELECTED].attrs);
-		p->role[ROLE_TINT].attr = color_attrs(mono.style[ROLE_TINT].attrs);
 		return;
 	}
 	for (int r = ROLE_P0; r <= ROLE_P5; r++)
 		p->role[r].attr = r <= ROLE_P1 ? A_BOLD : A_NORMAL;
 	p->role[ROLE_SELECTED].attr = A_REVERSE;
+	p->role[ROLE_STATUS].attr = A_REVERSE;
+	p->role[ROLE_ACCEPT].attr = A_REVERSE;
+	p->role[ROLE_ESCALATE].attr = A_REVERSE | A_BOLD;
 }
 
 void color_setup(struct palette *p, const struct theme *t, enum color_depth depth)
@@ -86,7 +88,7 @@ void color_setup(struct palette *p, const struct theme *t, enum color_depth dept
 			p->role[r].pair = color_pair(&next, &s->fg, &s->bg, depth);
 	}
 	if (depth == DEPTH_NONE)
-		color_mono_buckets(p);
+		color_mono(p);
 	for (int b = 0; b < THEME_NBUCKETS; b++) {
 		p->tint[b] = p->role[ROLE_P0 + b];
 		if (depth != DEPTH_NONE)

@@ -5,8 +5,8 @@
  * Colours always use the theme's nearest xterm-256 (or basic) index: a
  * 256-colour palette is exact enough for a confidence scale, and it works
  * on every terminal that claims 256 colours, truecolor or not.
- * Without colour, roles keep their attributes only; the bucket roles then
- * take the `mono` theme's attributes so confidence stays readable. */
+ * Without colour, every role takes the `mono` theme's attributes (bold,
+ * dim, underline, reverse), so confidence stays readable. */
 #ifndef TOKSCOPE_TUI_COLOR_H
 #define TOKSCOPE_TUI_COLOR_H
 

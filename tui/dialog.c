@@ -46,6 +46,7 @@ static int help_lines(struct help_line *out, int max)
 {
 	static const char *const notes[][2] = {
 		{ "click", "select a token" }, { "wheel", "scroll the text" },
+		{ "Shift-drag", "select text to copy (the terminal's own selection)" },
 		{ "underline", "p below the per-token threshold (u/U)" },
 		{ "↵ ∅", "a newline; an empty token" },
 		{ "␛ <F0>", "a control byte; a byte that is not UTF-8" },

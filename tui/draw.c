@@ -1,9 +1,19 @@
 #include "tui/draw.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <wchar.h>
+
+/* Characters a terminal must not be sent: DEL, C1 controls, and the
+ * invisible formatting and bidirectional controls that can reorder or hide
+ * text (text_escape shows them as <U+XXXX>; here they become '?'). */
+static bool draw_unsafe(wchar_t wc)
+{
+	return wc == 0x7f || (wc >= 0x80 && wc < 0xa0) || (wc >= 0x200b && wc <= 0x200f) ||
+	       (wc >= 0x202a && wc <= 0x202e) || (wc >= 0x2066 && wc <= 0x2069) || wc == 0xfeff;
+}
 
 /* Decodes one character of s; *w receives its width (0 for combining
  * marks, 1 for invalid bytes and controls, which are drawn as '?'). */
@@ -22,7 +32,7 @@ static size_t draw_next(const char *s, size_t n, int *w, int *ctrl)
 		return 1;
 	}
 	*w = wcwidth(wc);
-	if (*w < 0 || wc < 0x20 || wc == 0x7f) {
+	if (*w < 0 || wc < 0x20 || draw_unsafe(wc)) {
 		*w = 1;
 		*ctrl = 1;
 	}

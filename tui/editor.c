@@ -39,6 +39,7 @@ struct editor {
 	size_t nhist, hcap, hist_pos;
 	struct hist_entry draft;
 	char msg[256];
+	bool msg_error;      /* msg is a problem, not a note */
 };
 
 static const char *const labels[F_COUNT] = {
@@ -121,6 +122,13 @@ bool editor_empty(const struct editor *e)
 void editor_message(struct editor *e, const char *msg)
 {
 	snprintf(e->msg, sizeof e->msg, "%s", msg ? msg : "");
+	e->msg_error = true;
+}
+
+static void editor_note(struct editor *e, const char *msg)
+{
+	snprintf(e->msg, sizeof e->msg, "%s", msg);
+	e->msg_error = false;
 }
 
 /* The system and (last) user message of a request body; malloc'd, NULL
@@ -226,9 +234,10 @@ void editor_history_add(struct editor *e, const char *request_json)
 static void editor_history_move(struct editor *e, int dir)
 {
 	const struct hist_entry *h;
+	char note[128];
 
 	if (e->nhist == 0 || (dir < 0 && e->hist_pos == 0) || (dir > 0 && e->hist_pos >= e->nhist)) {
-		editor_message(e, dir < 0 ? "no older prompt" : "no newer prompt");
+		editor_note(e, dir < 0 ? "no older prompt" : "no newer prompt");
 		return;
 	}
 	if (e->hist_pos == e->nhist) {
@@ -240,7 +249,9 @@ static void editor_history_move(struct editor *e, int dir)
 	h = e->hist_pos == e->nhist ? &e->draft : &e->hist[e->hist_pos];
 	field_set(&e->f[F_SYSTEM], h->system);
 	field_set(&e->f[F_PROMPT], h->prompt);
-	snprintf(e->msg, sizeof e->msg, "history %zu of %zu", e->hist_pos + 1, e->nhist + 1);
+	snprintf(note, sizeof note, "prompt %zu of %zu in the history (Ctrl-P older, Ctrl-N newer)",
+		 e->hist_pos + 1, e->nhist + 1);
+	editor_note(e, note);
 }
 
 /* ---- text fields ---- */
@@ -549,8 +560,10 @@ static void editor_field(struct ed_draw *d, enum field_id id, struct rect r, con
 
 		draw_strn(r.y + i, r.x, r.w, f->text.data ? f->text.data + rows[row] : "", end - rows[row], in);
 	}
-	if (f->text.len == 0 && placeholder)
-		draw_str(r.y, r.x, r.w, placeholder, color_role(d->pal, ROLE_DIM));
+	if (f->text.len == 0 && placeholder) {
+		in.attr |= A_DIM;
+		draw_str(r.y, r.x, r.w, placeholder, in);
+	}
 	if (d->e->focus == id) {
 		d->cy = r.y + (int)(cr - f->scroll);
 		d->cx = r.x + draw_widthn(f->text.data ? f->text.data + rows[cr] : "", f->cur - rows[cr]);
@@ -584,13 +597,19 @@ static void editor_numbers(struct ed_draw *d, int y, int x, int w)
 {
 	static const enum field_id ids[] = { F_MAXTOK, F_TEMP, F_TOPK };
 	static const char *const hints[] = { "", "server default", "" };
+	static const char *const short_labels[] = { "max", "temp", "top k" };
 	int cw = w / 3;
+	bool narrow = cw - LABEL_W - 2 < 8;
+	int lw = narrow ? 7 : LABEL_W;
 
 	for (int i = 0; i < 3; i++) {
 		int fx = x + i * cw;
+		bool focus = d->e->focus == ids[i];
 
-		editor_label(d, ids[i], y, fx);
-		editor_field(d, ids[i], (struct rect){ y, fx + LABEL_W + 1, 1, cw - LABEL_W - 2 }, hints[i]);
+		draw_str(y, fx, 2, focus ? "▸" : " ", color_role(d->pal, ROLE_MARK));
+		draw_str(y, fx + 2, lw - 2, narrow ? short_labels[i] : labels[ids[i]],
+			 color_role(d->pal, focus ? ROLE_TITLE : ROLE_DIM));
+		editor_field(d, ids[i], (struct rect){ y, fx + lw + 1, 1, cw - lw - 2 }, narrow ? "" : hints[i]);
 	}
 }
 
@@ -640,7 +659,7 @@ void editor_draw(struct editor *e, struct rect r, const struct palette *pal, int
 	editor_field(&d, F_PROMPT, (struct rect){ y, fx, hp, fw }, "type the user prompt here");
 	y += hp + 1;
 	editor_numbers(&d, y++, in.x, in.w);
-	draw_str_ellipsis(y++, in.x, in.w, e->msg, color_role(pal, ROLE_ERROR));
+	draw_str_ellipsis(y++, in.x, in.w, e->msg, color_role(pal, e->msg_error ? ROLE_ERROR : ROLE_DIM));
 	editor_help(&d, y, in.x, in.w);
 	*cy = d.cy;
 	*cx = d.cx;
@@ -662,6 +681,7 @@ static int editor_int(struct editor *e, enum field_id id, long lo, long hi, long
 	v = strtol(s, &end, 10);
 	if (end == s || *end || errno || v < lo || v > hi) {
 		snprintf(e->msg, sizeof e->msg, "%s must be a whole number from %ld to %ld", labels[id], lo, hi);
+		e->msg_error = true;
 		e->focus = id;
 		return -1;
 	}
@@ -681,7 +701,7 @@ static int editor_temp(struct editor *e, double *out)
 	errno = 0;
 	v = strtod(s, &end);
 	if (end == s || *end || errno || !(v >= 0 && v <= 5)) {
-		snprintf(e->msg, sizeof e->msg, "temperature must be a number from 0 to 5, or empty");
+		editor_message(e, "temperature must be a number from 0 to 5, or empty");
 		e->focus = F_TEMP;
 		return -1;
 	}

@@ -15,7 +15,7 @@ void fmt_pct(char *out, size_t n, double p)
 		snprintf(out, n, "99.9%%");
 	else if (v >= 100.0)
 		snprintf(out, n, "100%%");
-	else if (v >= 1.0)
+	else if (v >= 0.995)
 		snprintf(out, n, "%.1f%%", v);
 	else if (v >= 0.01)
 		snprintf(out, n, "%.2f%%", v);

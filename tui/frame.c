@@ -43,7 +43,7 @@ static void frame_sync(struct app *a, struct answer *an)
 	size_t n = doc_count(an->doc);
 
 	answer_sync(an, t.w);
-	if (an->live && an->follow && n > 0)
+	if (an->follow && n > 0)
 		an->sel = n - 1;
 	if (an->follow || (a->dirty & DIRTY_LAYOUT))
 		answer_reveal(an, t.h);

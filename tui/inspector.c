@@ -36,27 +36,28 @@ static void insp_escape(const uint8_t *p, size_t n, char *out, size_t outsz)
 	buf_fini(&b);
 }
 
-/* "f0 9f 98" (hex) or "240 159 152" (decimal), cut to fit maxw columns
- * with "… (N bytes)". */
+/* "f0 9f 98" (hex) or "240 159 152" (decimal); when longer than maxw
+ * columns, as many as fit followed by "… (N bytes)". */
 static void insp_bytes(const uint8_t *p, size_t n, bool hex, int maxw, char *out, size_t outsz)
 {
-	size_t o = 0;
 	char tail[48];
+	size_t o = 0, keep = 0;
+	int room;
 
-	snprintf(tail, sizeof tail, " … (%zu bytes)", n);
 	out[0] = '\0';
-	for (size_t i = 0; i < n && o + 8 < outsz; i++) {
-		int w = snprintf(out + o, outsz - o, hex ? "%s%02x" : "%s%u", i ? " " : "", p[i]);
-
-		if ((int)(o + (size_t)w) > maxw - (i + 1 < n ? (int)strlen(tail) : 0)) {
-			out[o] = '\0';
-			snprintf(out + o, outsz - o, "%s", tail);
-			return;
-		}
-		o += (size_t)w;
+	if (n == 0) {
+		snprintf(out, outsz, "(none)");
+		return;
 	}
-	if (n == 0)
-		snprintf(out, outsz, "(none: an empty token)");
+	snprintf(tail, sizeof tail, " … (%zu bytes)", n);
+	room = maxw - draw_width(tail);
+	for (size_t i = 0; i < n && o + 8 < outsz; i++) {
+		o += (size_t)snprintf(out + o, outsz - o, hex ? "%s%02x" : "%s%u", i ? " " : "", p[i]);
+		if ((int)o <= room)
+			keep = o;
+	}
+	if ((int)o > maxw || o + 8 >= outsz)
+		snprintf(out + keep, outsz - keep, "%s", tail);
 }
 
 struct insp_ctx {
@@ -76,8 +77,19 @@ static void insp_row(struct insp_ctx *c, const char *label, const char *value, s
 	c->y++;
 }
 
-/* "starts a character (byte 1 of 4)" and, on the next row, the whole
- * character: "😀 U+1F600 = f0 9f 98 80". */
+/* Short words for the UTF-8 state of a token holding part of a character. */
+static const char *insp_part_word(enum utf8_state st)
+{
+	switch (st) {
+	case UTF8_STARTS: return "starts";
+	case UTF8_CONTINUES: return "ends";
+	case UTF8_MIDDLE: return "inside";
+	default: return "part of";
+	}
+}
+
+/* For a token holding part of a character: "starts 😀: bytes 1–2 of 4",
+ * then the whole character, "U+1F600 = f0 9f 98 80". */
 static void insp_utf8(struct insp_ctx *c, const struct doc_token *t)
 {
 	size_t tl, coff = 0, clen = 0, from, to;
@@ -87,19 +99,20 @@ static void insp_utf8(struct insp_ctx *c, const struct doc_token *t)
 	uint32_t cp = 0;
 
 	if (clen == 0 || utf8_decode(text + coff, clen, &cp) == 0) {
-		insp_row(c, "utf-8", utf8_state_name(st), color_role(c->pal, ROLE_TEXT));
+		insp_row(c, "utf-8", utf8_state_name(st),
+			 color_role(c->pal, st == UTF8_INVALID ? ROLE_ERROR : ROLE_TEXT));
 		return;
 	}
 	from = t->off > coff ? t->off - coff + 1 : 1;
 	to = t->off + t->len < coff + clen ? t->off + t->len - coff : clen;
-	insp_row(c, "utf-8", utf8_state_name(st), color_role(c->pal, ROLE_GLYPH));
 	insp_escape(text + coff, clen, ch, sizeof ch);
-	insp_bytes(text + coff, clen, true, 40, hex, sizeof hex);
 	if (to > from)
-		snprintf(line, sizeof line, "%s U+%04X · bytes %zu–%zu of %zu · %s", ch, (unsigned)cp, from, to,
-			 clen, hex);
+		snprintf(line, sizeof line, "%s %s: bytes %zu–%zu of %zu", insp_part_word(st), ch, from, to, clen);
 	else
-		snprintf(line, sizeof line, "%s U+%04X · byte %zu of %zu · %s", ch, (unsigned)cp, from, clen, hex);
+		snprintf(line, sizeof line, "%s %s: byte %zu of %zu", insp_part_word(st), ch, from, clen);
+	insp_row(c, "utf-8", line, color_role(c->pal, ROLE_GLYPH));
+	insp_bytes(text + coff, clen, true, 40, hex, sizeof hex);
+	snprintf(line, sizeof line, "U+%04X = %s", (unsigned)cp, hex);
 	insp_row(c, "char", line, color_role(c->pal, ROLE_TEXT));
 }
 
@@ -233,12 +246,30 @@ static void insp_alt_row(struct insp_ctx *c, struct rect r, const char *mark, co
 	c->y++;
 }
 
+/* Alternative j of the selected token as one row. */
+static void insp_alt(struct insp_ctx *c, struct rect r, const struct doc_token *t, size_t j)
+{
+	const struct doc_alt *a = doc_alt(c->d, c->sel, j);
+	bool chosen = (int)j + 1 == t->rank;
+	char rank[8], text[256];
+	size_t len;
+	const uint8_t *p = doc_str(c->d, a->str, &len);
+
+	insp_escape(p, len, text, sizeof text);
+	snprintf(rank, sizeof rank, "%zu", j + 1);
+	insp_alt_row(c, r, chosen ? "▸" : " ", rank, len ? text : "∅", a->logprob,
+		     color_bucket(c->pal, theme_bucket(exp(a->logprob)), 0),
+		     color_role(c->pal, chosen ? ROLE_BAR_CHOSEN : ROLE_BAR));
+}
+
+/* The alternatives, best first. When they do not all fit, the chosen one
+ * still shows (after the best ones), and the "others" row always does. */
 static void insp_alts(struct insp_ctx *c, struct rect r)
 {
 	const struct doc_token *t = doc_token(c->d, c->sel);
 	struct tok_metrics tm;
 	char text[256], title[64];
-	size_t len;
+	size_t len, shown, rows = r.h > 1 ? (size_t)r.h - 1 : 0, extra = t->rank == DOC_RANK_NONE ? 2 : 1;
 	const uint8_t *p;
 
 	metrics_token(c->d, c->sel, &tm);
@@ -246,29 +277,25 @@ static void insp_alts(struct insp_ctx *c, struct rect r)
 	snprintf(title, sizeof title, "alternatives (top %u)", t->nalt);
 	draw_str(c->y++, r.x, r.w, t->nalt ? title : "no alternatives (top_logprobs 0)",
 		 color_role(c->pal, ROLE_TITLE));
-	for (size_t j = 0; j < t->nalt; j++) {
-		const struct doc_alt *a = doc_alt(c->d, c->sel, j);
-		bool chosen = (int)j + 1 == t->rank;
-		char rank[8];
-
-		p = doc_str(c->d, a->str, &len);
-		insp_escape(p, len, text, sizeof text);
-		snprintf(rank, sizeof rank, "%zu", j + 1);
-		insp_alt_row(c, r, chosen ? "▸" : " ", rank, len ? text : "∅",
-			     a->logprob, color_bucket(c->pal, theme_bucket(exp(a->logprob)), 0),
-			     color_role(c->pal, chosen ? ROLE_BAR_CHOSEN : ROLE_BAR));
-	}
-	if (t->nalt && t->rank == DOC_RANK_NONE) {
+	if (!t->nalt)
+		return;
+	shown = t->nalt + extra <= rows ? t->nalt : rows > extra ? rows - extra : 0;
+	if (t->rank > (int)shown && shown > 0)
+		shown--;
+	for (size_t j = 0; j < shown; j++)
+		insp_alt(c, r, t, j);
+	if (t->rank > (int)shown)
+		insp_alt(c, r, t, (size_t)t->rank - 1);
+	if (t->rank == DOC_RANK_NONE) {
 		p = doc_token_bytes(c->d, c->sel, &len);
 		insp_escape(p, len, text, sizeof text);
 		insp_alt_row(c, r, "▸", "—", text, t->logprob, color_role(c->pal, ROLE_ERROR),
 			     color_role(c->pal, ROLE_BAR_CHOSEN));
 	}
-	if (t->nalt)
-		insp_alt_row(c, r, " ", "", t->rank == DOC_RANK_NONE ? "others ▸" : "others",
-			     tm.residual > 0 ? log(tm.residual) : -INFINITY,
-			     color_role(c->pal, t->rank == DOC_RANK_NONE ? ROLE_ERROR : ROLE_DIM),
-			     color_role(c->pal, ROLE_BAR));
+	insp_alt_row(c, r, " ", "", t->rank == DOC_RANK_NONE ? "others ▸" : "others",
+		     tm.residual > 0 ? log(tm.residual) : -INFINITY,
+		     color_role(c->pal, t->rank == DOC_RANK_NONE ? ROLE_ERROR : ROLE_DIM),
+		     color_role(c->pal, ROLE_BAR));
 }
 
 void inspector_draw(const struct doc *d, size_t sel, struct rect r, const struct palette *pal)

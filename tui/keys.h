@@ -64,7 +64,7 @@
 	X(ACT_HELP,        "other",      "this help") \
 	X(ACT_QUIT,        "other",      "quit (asks while a request runs)") \
 	X(ACT_SUSPEND,     "other",      "suspend to the shell") \
-	X(ACT_INTERRUPT,   "other",      "cancel a request, else quit")
+	X(ACT_INTERRUPT,   "other",      "cancel a request; else close the open box; else quit")
 
 enum action {
 	ACT_NONE,

@@ -16,10 +16,14 @@ static const struct { char ch; const char *px[5]; } font[] = {
 	{ 'A', { ".#.", "#.#", "###", "#.#", "#.#" } },
 	{ 'C', { ".##", "#..", "#..", "#..", ".##" } },
 	{ 'E', { "###", "#..", "##.", "#..", "###" } },
+	{ 'F', { "###", "#..", "##.", "#..", "#.." } },
+	{ 'I', { "###", ".#.", ".#.", ".#.", "###" } },
 	{ 'L', { "#..", "#..", "#..", "#..", "###" } },
 	{ 'P', { "##.", "#.#", "##.", "#..", "#.." } },
+	{ 'R', { "##.", "#.#", "##.", "#.#", "#.#" } },
 	{ 'S', { ".##", "#..", ".#.", "..#", "##." } },
 	{ 'T', { "###", ".#.", ".#.", ".#.", ".#." } },
+	{ 'Y', { "#.#", "#.#", ".#.", ".#.", ".#." } },
 };
 
 void panel_compute(struct panel_data *pd, const struct doc *d, const struct verdict_opts *vo, int spark_w)
@@ -105,10 +109,17 @@ static bool panel_big(const struct panel_view *pv, struct rect r)
 	return pv->side && r.w >= (int)strlen(word) * 4 - 1;
 }
 
+/* The badge role and a glyph that says the verdict without colour. */
+static enum theme_role panel_verdict_role(enum route_verdict v, const char **glyph)
+{
+	*glyph = v == VERDICT_ACCEPT ? "✔" : v == VERDICT_ESCALATE ? "▲" : "?";
+	return v == VERDICT_ACCEPT ? ROLE_ACCEPT : v == VERDICT_ESCALATE ? ROLE_ESCALATE : ROLE_CLARIFY;
+}
+
 static int sec_badge(const struct panel_view *pv, struct rect r, const struct palette *pal, bool draw)
 {
-	const char *word = route_verdict_name(pv->pd->r.verdict);
-	struct style st = color_role(pal, pv->pd->r.verdict == VERDICT_ACCEPT ? ROLE_ACCEPT : ROLE_ESCALATE);
+	const char *word = route_verdict_name(pv->pd->r.verdict), *glyph;
+	struct style st = color_role(pal, panel_verdict_role(pv->pd->r.verdict, &glyph));
 	int rows = panel_big(pv, r) ? 3 : 1;
 	char line[256];
 
@@ -116,8 +127,7 @@ static int sec_badge(const struct panel_view *pv, struct rect r, const struct pa
 		return rows;
 	draw_fill((struct rect){ r.y, r.x, rows < r.h ? rows : r.h, r.w }, st);
 	if (rows == 1) {
-		snprintf(line, sizeof line, "%s %s%s", pv->pd->r.verdict == VERDICT_ACCEPT ? "✔" : "▲", word,
-			 pv->live ? " (so far)" : "");
+		snprintf(line, sizeof line, "%s %s%s", glyph, word, pv->live ? " (so far)" : "");
 		draw_str(r.y, r.x + (r.w - draw_width(line)) / 2, r.w, line, st);
 		return rows;
 	}
@@ -144,7 +154,7 @@ static int sec_verdict(const struct panel_view *pv, struct rect r, const struct 
 	if (r.h < 2)
 		return 2;
 	snprintf(line, sizeof line, "%s %s τ %s  (%s)", val, isnan(rr->value) ? "vs" :
-		 rr->verdict == VERDICT_ACCEPT ? "≥" : "<", thr, dist);
+		 rr->value >= rr->threshold ? "≥" : "<", thr, dist);
 	draw_str(r.y + 1, r.x, r.w - 4, line, color_role(pal, ROLE_TEXT));
 	draw_str_right(r.y + 1, r.x, r.w, "t/T", color_role(pal, ROLE_STATUS_KEY));
 	(void)dim;
@@ -247,7 +257,7 @@ static int sec_spark(const struct panel_view *pv, struct rect r, const struct pa
 
 	if (!draw)
 		return 3;
-	draw_str(r.y, r.x, r.w, pd->spark_n > (size_t)w ? "p per token (mean; colour: lowest)" : "p per token",
+	draw_str(r.y, r.x, r.w, pd->spark_n > (size_t)w ? "p per token (mean, colour=min)" : "p per token",
 		 color_role(pal, ROLE_DIM));
 	if (pd->spark_n > 0 && pv->sel < pd->spark_n && w > 0)
 		selc = (int)(pv->sel * (size_t)pd->spark_w / pd->spark_n);
@@ -334,7 +344,7 @@ static int sec_meta(const struct panel_view *pv, struct rect r, const struct pal
 	fmt_count(c, sizeof c, u->completion_tokens);
 	snprintf(v, sizeof v, "%s prompt + %s answer", p, c);
 	meta_row(&a, "usage", u->prompt_tokens < 0 && u->completion_tokens < 0 ? NULL : v);
-	if (prov && *prov)
+	if (prov && *prov && r.h >= 7)
 		meta_source(&a, prov);
 	return prov && *prov ? 7 : 5;
 }
@@ -350,20 +360,26 @@ static const section_fn sections[] = { sec_badge, sec_verdict, sec_aggregates, s
 static int panel_place(const struct panel_view *pv, const struct palette *pal, int ncols, int colw, int h,
 		       int gap, int *y, int *col)
 {
+	/* rows each section can make do with (meta without its source) */
+	static const int min_rows[] = { 1, 2, 4, 3, 5 };
 	int used[8] = { 0 }, dropped = 0;
 
 	for (size_t i = 0; i < NSECTIONS; i++) {
-		int sh = sections[i](pv, (struct rect){ 0, 0, 0, colw }, pal, false);
+		int want = sections[i](pv, (struct rect){ 0, 0, 0, colw }, pal, false);
 
 		col[i] = -1;
-		for (int c = 0; c < ncols && c < 8; c++) {
-			int at = used[c] ? used[c] + gap : 0;
+		for (int pass = 0; pass < 2 && col[i] < 0; pass++) {
+			int sh = pass ? min_rows[i] : want;
 
-			if (at + sh <= h) {
-				col[i] = c;
-				y[i] = at;
-				used[c] = at + sh;
-				break;
+			for (int c = 0; c < ncols && c < 8; c++) {
+				int at = used[c] ? used[c] + gap : 0;
+
+				if (at + sh <= h) {
+					col[i] = c;
+					y[i] = at;
+					used[c] = at + sh;
+					break;
+				}
 			}
 		}
 		dropped += col[i] < 0;
@@ -384,25 +400,32 @@ void panel_draw(const struct panel_view *pv, struct rect r, const struct palette
 	if (panel_place(pv, pal, ncols, colw, in.h, 1, y, col))
 		panel_place(pv, pal, ncols, colw, in.h, 0, y, col);
 	for (size_t i = 0; i < NSECTIONS; i++) {
+		int end = in.h;
+
 		if (col[i] < 0)
 			continue;
-		sections[i](pv, (struct rect){ in.y + y[i], in.x + col[i] * (colw + 2), in.y + in.h - (in.y + y[i]), colw },
-			    pal, true);
+		/* a section may use the rows down to the next one in its column */
+		for (size_t j = 0; j < NSECTIONS; j++)
+			if (j != i && col[j] == col[i] && y[j] > y[i] && y[j] < end)
+				end = y[j];
+		sections[i](pv, (struct rect){ in.y + y[i], in.x + col[i] * (colw + 2), end - y[i], colw }, pal, true);
 	}
 }
 
 int panel_draw_chip(const struct panel_data *pd, int y, int x, int maxw, const struct palette *pal, bool draw)
 {
 	char badge[64], rest[128], val[32], thr[32];
-	bool ok = pd->r.verdict == VERDICT_ACCEPT;
+	bool reached = pd->r.value >= pd->r.threshold;
+	const char *glyph;
+	enum theme_role role = panel_verdict_role(pd->r.verdict, &glyph);
 	int used;
 
 	fmt_num(val, sizeof val, pd->r.value, 3);
 	fmt_num(thr, sizeof thr, pd->r.threshold, 2);
-	snprintf(badge, sizeof badge, " %s %s ", ok ? "✔" : "▲", route_verdict_name(pd->r.verdict));
-	snprintf(rest, sizeof rest, " %s %s %s %s ", route_stat_name(pd->r.stat), val, ok ? "≥" : "<", thr);
+	snprintf(badge, sizeof badge, " %s %s ", glyph, route_verdict_name(pd->r.verdict));
+	snprintf(rest, sizeof rest, " %s %s %s %s ", route_stat_name(pd->r.stat), val, reached ? "≥" : "<", thr);
 	if (!draw)
 		return draw_width(badge) + draw_width(rest);
-	used = draw_str(y, x, maxw, badge, color_role(pal, ok ? ROLE_ACCEPT : ROLE_ESCALATE));
+	used = draw_str(y, x, maxw, badge, color_role(pal, role));
 	return used + draw_str(y, x + used, maxw - used, rest, color_role(pal, ROLE_STATUS));
 }

@@ -27,8 +27,10 @@ void status_draw_header(const struct app *a, struct rect r)
 		panel_draw_chip(&a->pd, r.y, r.x + r.w - right, right, &a->pal, true);
 	}
 	if (an)
-		snprintf(line, sizeof line, " answer %zu/%zu: %s%s", a->ans.cur + 1, a->ans.n,
-			 status_title(a, an), an->live ? " (streaming)" : "");
+		snprintf(line, sizeof line, " answer %zu/%zu: %s%s%s%s", a->ans.cur + 1, a->ans.n,
+			 status_title(a, an), doc_meta(an->doc, DOC_META_MODEL) ? " · " : "",
+			 doc_meta(an->doc, DOC_META_MODEL) ? doc_meta(an->doc, DOC_META_MODEL) : "",
+			 an->live ? " (streaming)" : "");
 	else
 		snprintf(line, sizeof line, " no answer yet: press p to write a prompt");
 	draw_str_ellipsis(r.y, x, r.w - (x - r.x) - right, line, bar);
@@ -95,6 +97,10 @@ static int status_hints(const struct app *a, struct rect r, int maxw)
 	int w = 0, x;
 	char key[32];
 
+	/* the editor and the boxes show their own keys */
+	if (a->editing || a->dlg.kind != DLG_NONE)
+		return 0;
+
 	while (fit < n && w + hint_width(&h[fit], key, sizeof key) <= maxw)
 		w += hint_width(&h[fit++], key, sizeof key);
 	x = r.x + r.w - w;
@@ -119,7 +125,7 @@ void status_draw_bar(const struct app *a, struct rect r)
 	status_chip(a, chip, sizeof chip, &role);
 	x = draw_str(r.y, r.x, r.w, chip, color_role(&a->pal, role));
 	msgw = a->msg[0] ? draw_width(a->msg) + 2 : 0;
-	if (msgw > (r.w - x) / 2 + 8)
+	if (msgw > (r.w - x) / 2 + 8 && !a->msg_error)
 		msgw = (r.w - x) / 2 + 8;
 	hints = status_hints(a, r, r.w - x - msgw);
 	if (a->msg[0])

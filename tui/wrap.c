@@ -54,9 +54,11 @@ static bool wrap_place(struct wrap *w, const struct doc *d, const struct cell *c
 		return false;
 	}
 	if (w->col > 0 && w->col + c->width > w->width) {
-		/* A space that does not fit starts the next line: breaking at an
-		 * earlier space would move a whole word for nothing. */
-		if (w->has_opp && c->kind != CELL_SPACE && cells_before(w->lines[w->n - 1], w->opp))
+		/* A space that does not fit hangs past the end of its line (as in
+		 * any text editor), so the next line starts with the next word. */
+		if (c->kind == CELL_SPACE)
+			wrap_push(w, d, w->pos);
+		else if (w->has_opp && cells_before(w->lines[w->n - 1], w->opp))
 			wrap_push(w, d, w->opp);
 		else
 			wrap_push(w, d, at);

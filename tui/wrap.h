@@ -2,7 +2,7 @@
  *
  * Lines break after a newline, and where the next cell would pass the
  * width: at the last space of the line (word wrap) when there is one, else
- * right there. Each line stores where it starts (byte offset and token, 8
+ * right there; a space that does not fit hangs past the line's end. Each line stores where it starts (byte offset and token, 8
  * bytes), so drawing any screenful walks only the cells of its lines, and
  * finding the line of a token is a binary search: scrolling a 100,000-token
  * answer costs what scrolling a short one does.
