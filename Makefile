@@ -8,7 +8,7 @@ DESTDIR   ?=
 PKG_CONFIG ?= pkg-config
 CC        ?= cc
 
-PKGS       = ncursesw libcurl libcjson inih
+PKGS       = ncursesw libcurl libcjson yajl inih
 # pkg-config's ncursesw flags add -D_XOPEN_SOURCE=600; we set 700 ourselves, so keep only -I.
 PKG_CFLAGS = $(filter -I%,$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null))
 PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm
@@ -68,11 +68,12 @@ $(BUILD)/tests/fixture_server: tests/fixture_server.c
 DEB_ncursesw = libncurses-dev
 DEB_libcurl  = libcurl4-openssl-dev
 DEB_libcjson = libcjson-dev
+DEB_yajl     = libyajl-dev
 DEB_inih     = libinih-dev
 DEB_cmocka   = libcmocka-dev
 deps:
 	@sh tests/deps.sh "$(PKG_CONFIG)" \
-	  ncursesw:$(DEB_ncursesw) libcurl:$(DEB_libcurl) libcjson:$(DEB_libcjson) \
+	  ncursesw:$(DEB_ncursesw) libcurl:$(DEB_libcurl) libcjson:$(DEB_libcjson) yajl:$(DEB_yajl) \
 	  inih:$(DEB_inih) cmocka:$(DEB_cmocka) cmd:tmux:tmux cmd:valgrind:valgrind
 
 run: deps
@@ -107,7 +108,20 @@ asan:
 valgrind: all unit-bins
 	@sh tests/run.sh valgrind:build
 
-# libFuzzer targets (clang): make fuzz FUZZ=sse|ingest|session SECONDS=60
+# Issue 6's figures: an optimised build in build-bench/, then one table with
+# every figure next to its target (tests/bench/bench.c), also written to
+# build-bench/bench.txt. Takes about two minutes.
+bench: deps
+	@$(MAKE) --no-print-directory -j2 BUILD=build-bench CFLAGS='-O2 -DNDEBUG -std=c11' \
+	  build-bench/tokscope build-bench/tests/fixture_server build-bench/bench
+	./build-bench/bench build-bench > build-bench/bench.txt
+	@cat build-bench/bench.txt
+
+$(BUILD)/bench: tests/bench/bench.c tests/bench/gen.c tests/bench/gen.h $(TUI_OBJ) $(BUILD)/libtokscope.a
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ tests/bench/bench.c tests/bench/gen.c $(TUI_OBJ) \
+	  $(BUILD)/libtokscope.a $(PKG_LIBS)
+
+# libFuzzer targets (clang): make fuzz FUZZ=sse|ingest|dialects|session SECONDS=60
 FUZZ ?= sse
 SECONDS ?= 60
 fuzz:

@@ -153,7 +153,7 @@ static int strtab_intern(struct strtab *t, const uint8_t *p, size_t n, uint32_t 
 	while (t->slots[h]) {
 		const struct span *s = &t->spans[t->slots[h] - 1];
 
-		if (s->len == n && memcmp(t->bytes + s->off, p, n) == 0) {
+		if (s->len == n && (n == 0 || memcmp(t->bytes + s->off, p, n) == 0)) {
 			*id = t->slots[h] - 1;
 			return TS_OK;
 		}

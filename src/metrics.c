@@ -2,6 +2,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Deeper than this the selection falls back to sorting its range, so a
  * hostile order of probabilities cannot make it quadratic. */
@@ -173,10 +174,11 @@ struct answer_sums {
 	double logprob, p, h_lo, h_hi;
 };
 
-static void answer_pass(const struct doc *d, double *ps, struct answer_metrics *m,
-			struct answer_sums *s)
+/* Tokens [from, to) into the sums, the counts and ps[from, to). */
+static void answer_pass(const struct doc *d, size_t from, size_t to, double *ps,
+			struct answer_metrics *m, struct answer_sums *s)
 {
-	for (size_t i = 0; i < m->n; i++) {
+	for (size_t i = from; i < to; i++) {
 		struct tok_metrics t;
 
 		metrics_token(d, i, &t);
@@ -197,12 +199,27 @@ static void answer_pass(const struct doc *d, double *ps, struct answer_metrics *
 	}
 }
 
+/* The means from the sums of all m->n tokens. */
+static void answer_means(const struct doc *d, const struct answer_sums *s, struct answer_metrics *m)
+{
+	double n = (double)m->n;
+
+	m->sum_logprob = s->logprob;
+	m->mean_logprob = s->logprob / n;
+	m->geo_mean_p = exp(m->mean_logprob);
+	m->perplexity = exp(-m->mean_logprob);
+	m->mean_p = s->p / n;
+	m->first_p = exp(doc_token(d, 0)->logprob);
+	m->share_below = (double)m->n_below / n;
+	m->mean_h_lo = s->h_lo / n;
+	m->mean_h_hi = s->h_hi / n;
+}
+
 int metrics_answer(const struct doc *d, const struct metrics_opts *o, struct answer_metrics *m)
 {
 	struct metrics_opts def;
 	struct answer_sums s = { .logprob = 0.0 };
 	double *ps;
-	double n;
 
 	if (!o) {
 		metrics_opts_default(&def);
@@ -212,21 +229,91 @@ int metrics_answer(const struct doc *d, const struct metrics_opts *o, struct ans
 	m->n = doc_count(d);
 	if (m->n == 0)
 		return TS_OK;
-	n = (double)m->n;
 	ps = malloc(m->n * sizeof *ps);
-	answer_pass(d, ps, m, &s);
-	m->sum_logprob = s.logprob;
-	m->mean_logprob = s.logprob / n;
-	m->geo_mean_p = exp(m->mean_logprob);
-	m->perplexity = exp(-m->mean_logprob);
-	m->mean_p = s.p / n;
-	m->first_p = exp(doc_token(d, 0)->logprob);
-	m->share_below = (double)m->n_below / n;
-	m->mean_h_lo = s.h_lo / n;
-	m->mean_h_hi = s.h_hi / n;
+	answer_pass(d, 0, m->n, ps, m, &s);
+	answer_means(d, &s, m);
 	if (!ps)
 		return TS_ENOMEM;
 	m->quantile_p = quantile_of(ps, m->n, o->quantile);
 	free(ps);
+	return TS_OK;
+}
+
+void metrics_acc_init(struct metrics_acc *a)
+{
+	*a = (struct metrics_acc){ .d = NULL };
+}
+
+void metrics_acc_fini(struct metrics_acc *a)
+{
+	if (!a)
+		return;
+	free(a->ps);
+	free(a->scratch);
+	metrics_acc_init(a);
+}
+
+static void acc_restart(struct metrics_acc *a, const struct doc *d, const struct metrics_opts *o)
+{
+	a->d = d;
+	a->n = 0;
+	a->o = *o;
+	answer_empty(&a->m, o);
+	a->sum_logprob = a->sum_p = a->sum_h_lo = a->sum_h_hi = 0.0;
+}
+
+static int acc_reserve(struct metrics_acc *a, size_t n)
+{
+	size_t cap = a->cap ? a->cap : 1024;
+	double *ps, *sc;
+
+	while (cap < n)
+		cap *= 2;
+	ps = realloc(a->ps, cap * sizeof *ps);
+	if (ps)
+		a->ps = ps;
+	sc = ps ? realloc(a->scratch, cap * sizeof *sc) : NULL;
+	if (!sc)
+		return TS_ENOMEM;
+	a->scratch = sc;
+	a->cap = cap;
+	return TS_OK;
+}
+
+int metrics_acc_update(struct metrics_acc *a, const struct doc *d, const struct metrics_opts *o,
+		       struct answer_metrics *m)
+{
+	struct metrics_opts def;
+	struct answer_sums s;
+	size_t n = doc_count(d);
+
+	if (!o) {
+		metrics_opts_default(&def);
+		o = &def;
+	}
+	if (a->d != d || n < a->n || memcmp(&a->o, o, sizeof *o) ||
+	    (a->n && (memcmp(&a->seen[0], doc_token(d, 0), sizeof a->seen[0]) ||
+		      memcmp(&a->seen[1], doc_token(d, a->n - 1), sizeof a->seen[1]))))
+		acc_restart(a, d, o);
+	if (n > a->cap && acc_reserve(a, n)) {
+		a->d = NULL;
+		return metrics_answer(d, o, m);
+	}
+	s = (struct answer_sums){ a->sum_logprob, a->sum_p, a->sum_h_lo, a->sum_h_hi };
+	answer_pass(d, a->n, n, a->ps, &a->m, &s);
+	*a = (struct metrics_acc){ .d = a->d, .n = n, .ps = a->ps, .scratch = a->scratch, .cap = a->cap,
+				   .o = a->o, .m = a->m, .sum_logprob = s.logprob, .sum_p = s.p,
+				   .sum_h_lo = s.h_lo, .sum_h_hi = s.h_hi };
+	if (n) {
+		a->seen[0] = *doc_token(d, 0);
+		a->seen[1] = *doc_token(d, n - 1);
+	}
+	*m = a->m;
+	m->n = n;
+	if (n == 0)
+		return TS_OK;
+	answer_means(d, &s, m);
+	memcpy(a->scratch, a->ps, n * sizeof *a->ps);
+	m->quantile_p = quantile_of(a->scratch, n, o->quantile);
 	return TS_OK;
 }

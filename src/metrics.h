@@ -95,4 +95,33 @@ void metrics_token(const struct doc *d, size_t i, struct tok_metrics *m);
  * buffer cannot be allocated (m is then filled except quantile_p = NaN). */
 int metrics_answer(const struct doc *d, const struct metrics_opts *o, struct answer_metrics *m);
 
+/* metrics_answer for an answer that grows (a stream): each update reads
+ * only the tokens added since the last one and runs the sums in the same
+ * order, so the values are metrics_answer's, bit for bit; only the
+ * quantile still looks at every token (a selection over the kept p's, no
+ * exp). The explorer updates the panel once per frame: metrics_answer costs
+ * O(n·k) per call, 13 ms at 100,000 tokens with k = 20; an update costs
+ * O(new tokens · k + n). Starts over by itself when given another document,
+ * fewer tokens than before, other options, or a document whose first or
+ * last token read has changed (cleared and filled again). */
+struct metrics_acc {
+	const struct doc *d;    /* the document accumulated */
+	size_t n;               /* its tokens read so far */
+	double *ps;             /* p of each token read; NULL until the first update */
+	double *scratch;        /* for the quantile's selection */
+	size_t cap;
+	struct metrics_opts o;  /* the options the sums were made with */
+	struct doc_token seen[2];  /* the first and the last token read */
+	struct answer_metrics m;  /* counts, minimum and first_p so far */
+	double sum_logprob, sum_p, sum_h_lo, sum_h_hi;
+};
+
+void metrics_acc_init(struct metrics_acc *a);
+void metrics_acc_fini(struct metrics_acc *a);   /* NULL-safe */
+/* Brings a up to date with d and fills m as metrics_answer(d, o, m) would
+ * (o NULL: the defaults). TS_ENOMEM as metrics_answer (m then has
+ * quantile_p = NaN; the accumulator starts over next time). */
+int metrics_acc_update(struct metrics_acc *a, const struct doc *d, const struct metrics_opts *o,
+		       struct answer_metrics *m);
+
 #endif

@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "src/session_fast.h"
+
 /* Integers travel through cJSON as doubles: beyond 2^53 they stop being exact. */
 #define EXACT_INT_MAX 9007199254740992.0
 #define TOKEN_FLAGS_KNOWN (DOC_TOK_CLAMPED | DOC_TOK_BYTES_DERIVED | DOC_TOK_HAS_ID)
@@ -973,6 +975,18 @@ static int read_answers(cJSON *answers, struct doc **docs, struct ts_err *err)
 }
 
 int session_parse(const char *json, size_t len, struct doc ***docs, size_t *n, struct ts_err *err)
+{
+	*docs = NULL;
+	*n = 0;
+	if (len > SESSION_MAX_BYTES)
+		return ts_err_set(err, TS_ETOOBIG, "session is %zu bytes (maximum %u)", len,
+				  SESSION_MAX_BYTES);
+	if (session_parse_fast(json, len, docs, n) == TS_OK)
+		return TS_OK;
+	return session_parse_tree(json, len, docs, n, err);
+}
+
+int session_parse_tree(const char *json, size_t len, struct doc ***docs, size_t *n, struct ts_err *err)
 {
 	cJSON *root = NULL, *answers;
 	struct doc **out = NULL;

@@ -1,6 +1,6 @@
 /* fixture_server.c — serves recorded HTTP responses to the integration tests.
  *
- *   fixture_server [--delay-ms N] [--cut-after BYTES] [--expect-header 'Name: value']
+ *   fixture_server [--delay-ms N] [--rate N] [--cut-after BYTES] [--expect-header 'Name: value']
  *                  [--log FILE] [--once] CASEDIR [CASEDIR...]
  *
  * Binds 127.0.0.1 on a free port, prints the port on the first line of
@@ -12,6 +12,8 @@
  *
  * --delay-ms N        an SSE body (text/event-stream) goes out one event at a
  *                     time, N ms apart
+ * --rate N            an SSE body goes out at N events per second, on a fixed
+ *                     schedule (events that are due go out together)
  * --cut-after BYTES   the connection closes after that many body bytes
  * --expect-header H   a request without header H gets a 401 JSON error
  *
@@ -32,7 +34,7 @@
 #include <unistd.h>
 
 #define MAX_CASES 64
-#define MAX_FILE (64L * 1024 * 1024)   /* a recording's file */
+#define MAX_FILE (1024L * 1024 * 1024)   /* a recording's file (the benchmark's are large) */
 #define MAX_REQ_HEAD (256 * 1024)
 #define MAX_REQ_BODY (64L * 1024 * 1024)
 #define IO_TIMEOUT_MS 10000
@@ -40,6 +42,7 @@
 
 struct opts {
 	long delay_ms;
+	long rate;                 /* events per second, 0: as fast as possible */
 	long cut_after;            /* -1: whole body */
 	const char *expect;        /* "Name: value" or NULL */
 	const char *log;
@@ -390,12 +393,37 @@ static size_t event_len(const char *p, size_t n)
 	return n;
 }
 
+/* Sends body[0..limit) at o->rate events per second since the start: all
+ * events due by now go out in one write, then it waits a millisecond. */
+static int send_paced(int fd, const struct recording *r, size_t limit, const struct opts *o)
+{
+	double t0 = now_ms();
+	size_t off = 0, sent = 0;
+
+	while (off < limit) {
+		size_t due = (size_t)((now_ms() - t0) * (double)o->rate / 1000.0) + 1, n = 0;
+
+		for (; sent < due && off + n < limit; sent++)
+			n += event_len(r->body + off + n, r->body_len - off - n);
+		if (n > limit - off)
+			n = limit - off;
+		if (n == 0 && pause_ms(fd, 1))
+			return -1;
+		if (n > 0 && write_all(fd, r->body + off, n))
+			return -1;
+		off += n;
+	}
+	return 0;
+}
+
 static int send_body(int fd, const struct recording *r, const struct opts *o)
 {
 	size_t limit = r->body_len, off = 0;
 
 	if (o->cut_after >= 0 && (size_t)o->cut_after < limit)
 		limit = (size_t)o->cut_after;
+	if (o->rate > 0 && r->sse)
+		return send_paced(fd, r, limit, o);
 	while (off < limit) {
 		size_t n = limit - off;
 
@@ -454,6 +482,8 @@ static void parse_args(int argc, char **argv, struct opts *o)
 
 		if (strcmp(a, "--delay-ms") == 0)
 			o->delay_ms = parse_num(a, next);
+		else if (strcmp(a, "--rate") == 0)
+			o->rate = parse_num(a, next);
 		else if (strcmp(a, "--cut-after") == 0)
 			o->cut_after = parse_num(a, next);
 		else if (strcmp(a, "--expect-header") == 0 && next)
@@ -473,7 +503,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		}
 	}
 	if (!o->ncases)
-		die("usage: fixture_server [--delay-ms N] [--cut-after BYTES] [--expect-header H] "
+		die("usage: fixture_server [--delay-ms N] [--rate N] [--cut-after BYTES] [--expect-header H] "
 		    "[--log FILE] [--once] CASEDIR...", NULL);
 }
 

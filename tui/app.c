@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -230,6 +231,7 @@ static void app_fini(struct app *a)
 		doc_free(a->xdoc);
 	http_loop_free(a->loop);
 	answers_fini(&a->ans);
+	panel_fini(&a->pd);
 	editor_free(a->ed);
 	dialog_fini(&a->dlg);
 	keys_script_free(&a->script);
@@ -413,8 +415,30 @@ static void app_loop(struct app *a)
 	}
 }
 
+/* TOKSCOPE_BENCH_STATS=FILE: what `make bench` reads after a run. */
+static void app_bench_stats(const struct app *a, double t0_ms)
+{
+	const char *path = getenv("TOKSCOPE_BENCH_STATS");
+	const struct answer *an = a->ans.cur < a->ans.n ? &a->ans.v[a->ans.cur] : NULL;
+	struct rusage ru;
+	FILE *f;
+
+	if (!path || !*path || getrusage(RUSAGE_SELF, &ru))
+		return;
+	f = fopen(path, "w");
+	if (!f)
+		return;
+	fprintf(f, "frames %lu\nmax_gap_ms %.3f\nwall_s %.6f\ncpu_s %.6f\ntokens %zu\n", a->frames,
+		a->max_gap_ms, (app_now_ms() - t0_ms) / 1000.0,
+		(double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+		(double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6,
+		an ? doc_count(an->doc) : 0);
+	fclose(f);
+}
+
 int tui_run(struct tui_opts *o)
 {
+	double t0_ms = app_now_ms();
 	struct app a;
 	struct sigaction old[NSIGNALS];
 	char fatal[TS_ERRMSG_MAX] = "";
@@ -427,6 +451,7 @@ int tui_run(struct tui_opts *o)
 		if (term_open(&a, fatal, sizeof fatal) == 0) {
 			app_loop(&a);
 			term_close(&a);
+			app_bench_stats(&a, t0_ms);
 		}
 	} else if (!fatal[0]) {
 		snprintf(fatal, sizeof fatal, "cannot set up signal handling: %s", strerror(errno));

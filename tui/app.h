@@ -78,6 +78,11 @@ struct app {
 	bool script_waiting;       /* <Wait>: until no request runs */
 	const char *dump_path;
 	bool dump_failed;
+
+	/* for `make bench` (TOKSCOPE_BENCH_STATS=FILE): frames drawn, and the
+	 * longest time between two frames while a request ran */
+	unsigned long frames;
+	double max_gap_ms;
 };
 
 /* app.c: the loop's services. */

@@ -212,5 +212,8 @@ void frame_draw(struct app *a)
 	wnoutrefresh(stdscr);
 	doupdate();
 	a->dirty = 0;
+	if (a->x && a->frames && app_now_ms() - a->last_frame_ms > a->max_gap_ms)
+		a->max_gap_ms = app_now_ms() - a->last_frame_ms;
+	a->frames++;
 	a->last_frame_ms = app_now_ms();
 }

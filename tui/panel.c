@@ -31,7 +31,7 @@ void panel_compute(struct panel_data *pd, const struct doc *d, const struct verd
 	struct metrics_opts mo = { .quantile = vo->quantile, .tok_threshold = vo->tok_threshold };
 	size_t n = doc_count(d);
 
-	metrics_answer(d, &mo, &pd->m);
+	metrics_acc_update(&pd->acc, d, &mo, &pd->m);   /* a stream: only the new tokens */
 	route_decide(&pd->m, vo->stat, vo->threshold, &pd->r);
 	pd->spark_req = spark_w;
 	pd->spark_w = spark_w < 0 ? 0 : spark_w > PANEL_SPARK_MAX ? PANEL_SPARK_MAX : spark_w;
@@ -43,7 +43,7 @@ void panel_compute(struct panel_data *pd, const struct doc *d, const struct verd
 		double lo = 1.0, sum = 0.0;
 
 		for (size_t i = a; i < b; i++) {
-			double p = exp(doc_token(d, i)->logprob);
+			double p = pd->acc.n == n && pd->acc.d == d ? pd->acc.ps[i] : exp(doc_token(d, i)->logprob);
 
 			lo = fmin(lo, p);
 			sum += p;
@@ -51,6 +51,11 @@ void panel_compute(struct panel_data *pd, const struct doc *d, const struct verd
 		pd->spark[c] = b > a ? sum / (double)(b - a) : 0.0;
 		pd->spark_lo[c] = lo;
 	}
+}
+
+void panel_fini(struct panel_data *pd)
+{
+	metrics_acc_fini(&pd->acc);
 }
 
 /* Columns of sections in the panel drawn on r, and their width. */

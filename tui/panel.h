@@ -36,10 +36,13 @@ struct panel_data {
 	int spark_w;
 	int spark_req;                   /* the width asked for */
 	size_t spark_n;                  /* tokens the sparkline covers */
+	struct metrics_acc acc;          /* m, kept up to date as the answer grows */
 };
 
 /* Recomputes metrics, verdict and a sparkline of width spark_w. */
 void panel_compute(struct panel_data *pd, const struct doc *d, const struct verdict_opts *vo, int spark_w);
+/* Frees what panel_compute keeps between frames (a zeroed panel_data holds nothing). */
+void panel_fini(struct panel_data *pd);
 
 /* The sparkline width a panel of rectangle r uses. */
 int panel_spark_width(struct rect r, bool side);

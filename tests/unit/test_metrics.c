@@ -565,6 +565,75 @@ static void strong_model_on_tie_email_accepts(void **state)
 	doc_free(d);
 }
 
+/* Same bits, NaN equal to NaN: the accumulator must give metrics_answer's
+ * values exactly, not nearly. */
+static void assert_same_metrics(const struct answer_metrics *a, const struct answer_metrics *b)
+{
+	const double x[] = { a->sum_logprob, a->mean_logprob, a->geo_mean_p, a->perplexity, a->mean_p,
+			     a->min_p, a->quantile, a->quantile_p, a->first_p, a->tok_threshold,
+			     a->share_below, a->mean_h_lo, a->mean_h_hi };
+	const double y[] = { b->sum_logprob, b->mean_logprob, b->geo_mean_p, b->perplexity, b->mean_p,
+			     b->min_p, b->quantile, b->quantile_p, b->first_p, b->tok_threshold,
+			     b->share_below, b->mean_h_lo, b->mean_h_hi };
+
+	assert_int_equal(a->n, b->n);
+	assert_int_equal(a->n_clamped, b->n_clamped);
+	assert_int_equal(a->min_index, b->min_index);
+	assert_int_equal(a->n_below, b->n_below);
+	for (size_t i = 0; i < sizeof x / sizeof *x; i++)
+		if (!(isnan(x[i]) && isnan(y[i])) && memcmp(&x[i], &y[i], sizeof x[i]))
+			fail_msg("value %zu: %.17g, expected %.17g", i, x[i], y[i]);
+}
+
+/* A growing answer, updated in uneven steps (nothing new, one token,
+ * many), then another document, fewer tokens and other options: every
+ * update equals metrics_answer on the document as it stands. */
+static void growing_answer_updates_equal_the_whole_computation(void **state)
+{
+	struct doc *d = doc_new(), *other = answer3();
+	struct metrics_acc acc;
+	struct metrics_opts o = { .quantile = 0.25, .tok_threshold = 0.6 };
+	struct answer_metrics want, got;
+	uint32_t seed = 5;
+	size_t steps[] = { 0, 1, 1, 0, 7, 100, 3, 1000, 2 };
+
+	(void)state;
+	metrics_acc_init(&acc);
+	for (size_t k = 0; k < sizeof steps / sizeof *steps; k++) {
+		for (size_t i = 0; i < steps[k]; i++) {
+			double lp = sample_logprob((int)(i % 3), i, 1000, &seed);
+			struct alt_spec alts[3] = { { "x", lp }, { "y", lp - 1.5 }, { "z", -120.0 } };
+
+			append_tok(d, i % 5 ? "x" : "w", lp, alts, 1 + i % 3);
+		}
+		assert_int_equal(metrics_acc_update(&acc, d, &o, &got), TS_OK);
+		assert_int_equal(metrics_answer(d, &o, &want), TS_OK);
+		assert_same_metrics(&got, &want);
+	}
+	assert_int_equal(metrics_acc_update(&acc, other, NULL, &got), TS_OK);
+	assert_int_equal(metrics_answer(other, NULL, &want), TS_OK);
+	assert_same_metrics(&got, &want);
+	doc_clear(other);
+	append_tok(other, "q", -2.0, alts_c, 1);
+	assert_int_equal(metrics_acc_update(&acc, other, NULL, &got), TS_OK);
+	assert_int_equal(metrics_answer(other, NULL, &want), TS_OK);
+	assert_same_metrics(&got, &want);
+	doc_clear(other);   /* refilled past its old length before the next update */
+	for (int i = 0; i < 5; i++)
+		append_tok(other, "r", -0.1 * i, alts_a, 3);
+	assert_int_equal(metrics_acc_update(&acc, other, NULL, &got), TS_OK);
+	assert_int_equal(metrics_answer(other, NULL, &want), TS_OK);
+	assert_same_metrics(&got, &want);
+	assert_int_equal(metrics_acc_update(&acc, d, NULL, &got), TS_OK);
+	assert_int_equal(metrics_acc_update(&acc, d, &o, &got), TS_OK);
+	assert_int_equal(metrics_answer(d, &o, &want), TS_OK);
+	assert_same_metrics(&got, &want);
+	metrics_acc_fini(&acc);
+	metrics_acc_fini(NULL);
+	doc_free(d);
+	doc_free(other);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -585,6 +654,7 @@ int main(void)
 		cmocka_unit_test(empty_answer_is_nan_and_escalates),
 		cmocka_unit_test(weak_model_on_tie_email_escalates),
 		cmocka_unit_test(strong_model_on_tie_email_accepts),
+		cmocka_unit_test(growing_answer_updates_equal_the_whole_computation),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
