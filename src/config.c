@@ -7,6 +7,7 @@
 
 #include "src/dialect.h"
 #include "src/inifile.h"
+#include "src/labels.h"
 #include "src/route.h"
 
 #define CONFIG_MAX_FILE (1024u * 1024)
@@ -17,29 +18,46 @@
 
 /* What a profile starts from: the built-in ones, or a name from the file. */
 struct profile_spec {
-	const char *name, *base_url, *key_env, *model;
+	const char *name, *base_url, *key_env, *model, *dialect, *auth, *query;
 	int max_k;
 };
 
 static const struct profile_spec builtin_profiles[] = {
 	{ .name = "together", .base_url = "https://api.together.xyz/v1", .key_env = "TOGETHER_API_KEY",
-	  .model = "meta-llama/Llama-3.3-70B-Instruct-Turbo", .max_k = 20 },
+	  .model = "meta-llama/Llama-3.3-70B-Instruct-Turbo", .dialect = "together", .max_k = 20 },
 	{ .name = "openai", .base_url = "https://api.openai.com/v1", .key_env = "OPENAI_API_KEY",
 	  .model = "gpt-4o-mini", .max_k = 20 },
+	{ .name = "openai-completions", .base_url = "https://api.openai.com/v1", .key_env = "OPENAI_API_KEY",
+	  .model = "gpt-3.5-turbo-instruct", .dialect = "openai-completions", .max_k = 5 },
+	{ .name = "openai-responses", .base_url = "https://api.openai.com/v1", .key_env = "OPENAI_API_KEY",
+	  .model = "gpt-4o-mini", .dialect = "openai-responses", .max_k = 20 },
+	/* The deployment is in the base URL, which is the user's own:
+	 * https://RESOURCE.openai.azure.com/openai/deployments/DEPLOYMENT */
+	{ .name = "azure", .key_env = "AZURE_OPENAI_API_KEY", .auth = "api-key",
+	  .query = "api-version=2024-10-21", .max_k = 20 },
 	/* llama-server only checks a key when started with --api-key. */
 	{ .name = "llamacpp", .base_url = "http://127.0.0.1:8080/v1", .key_env = "LLAMA_API_KEY",
 	  .max_k = CONFIG_K_UNBOUNDED },
-	/* vLLM's limit is the server's --max-logprobs, 20 unless raised. */
+	{ .name = "llamacpp-completion", .base_url = "http://127.0.0.1:8080", .key_env = "LLAMA_API_KEY",
+	  .dialect = "llamacpp-completion", .max_k = CONFIG_K_UNBOUNDED },
+	/* vLLM's limit is the server's --max-logprobs (20 unless raised): the
+	 * server says so when it is exceeded. */
 	{ .name = "vllm", .base_url = "http://127.0.0.1:8000/v1", .key_env = "VLLM_API_KEY",
-	  .max_k = 20 },
-	{ .name = "ollama", .base_url = "http://127.0.0.1:11434/v1", .model = "llama3.2", .max_k = 20 },
+	  .max_k = CONFIG_K_UNBOUNDED },
+	{ .name = "ollama", .base_url = "http://127.0.0.1:11434", .model = "llama3.2",
+	  .dialect = "ollama-chat", .max_k = 20 },
+	{ .name = "ollama-generate", .base_url = "http://127.0.0.1:11434", .model = "llama3.2",
+	  .dialect = "ollama-generate", .max_k = 20 },
+	{ .name = "gemini", .base_url = "https://generativelanguage.googleapis.com/v1beta",
+	  .key_env = "GEMINI_API_KEY", .model = "gemini-2.0-flash", .dialect = "gemini",
+	  .auth = "x-goog-api-key", .max_k = 20 },
 	{ .name = "openrouter", .base_url = "https://openrouter.ai/api/v1", .key_env = "OPENROUTER_API_KEY",
 	  .model = "openai/gpt-4o-mini", .max_k = 20 },
 	{ .name = "deepseek", .base_url = "https://api.deepseek.com/v1", .key_env = "DEEPSEEK_API_KEY",
 	  .model = "deepseek-chat", .max_k = 20 },
 	{ .name = "fireworks", .base_url = "https://api.fireworks.ai/inference/v1",
 	  .key_env = "FIREWORKS_API_KEY", .model = "accounts/fireworks/models/llama-v3p1-8b-instruct",
-	  .max_k = 5 },
+	  .dialect = "fireworks", .max_k = 5 },
 };
 
 int config_strset(char **dst, const char *src)
@@ -63,6 +81,10 @@ static void profile_fini(struct profile *p)
 	free(p->key_env);
 	free(p->model);
 	free(p->dialect);
+	free(p->auth);
+	free(p->query);
+	free(p->labels);
+	free(p->escalate_to);
 	*p = (struct profile){ 0 };
 }
 
@@ -71,7 +93,8 @@ static int profile_make(struct profile *p, const struct profile_spec *spec, bool
 	*p = (struct profile){ .max_k = spec->max_k, .builtin = builtin };
 	if (config_strset(&p->name, spec->name) || config_strset(&p->base_url, spec->base_url) ||
 	    config_strset(&p->key_env, spec->key_env) || config_strset(&p->model, spec->model) ||
-	    config_strset(&p->dialect, CONFIG_DEFAULT_DIALECT)) {
+	    config_strset(&p->dialect, spec->dialect ? spec->dialect : CONFIG_DEFAULT_DIALECT) ||
+	    config_strset(&p->auth, spec->auth) || config_strset(&p->query, spec->query)) {
 		profile_fini(p);
 		return TS_ENOMEM;
 	}
@@ -91,6 +114,8 @@ int config_init(struct config *c)
 			.tok_threshold = 0.5,
 			.connect_timeout_s = 10,
 			.idle_timeout_s = 60,
+			.margin = ROUTE_DEFAULT_MARGIN,
+			.min_label_mass = ROUTE_DEFAULT_MIN_LABEL_MASS,
 		},
 	};
 	for (size_t i = 0; i < sizeof builtin_profiles / sizeof builtin_profiles[0]; i++) {
@@ -119,6 +144,8 @@ void config_fini(struct config *c)
 	free(c->s.key_env);
 	free(c->s.system);
 	free(c->s.theme);
+	free(c->s.labels);
+	free(c->s.escalate_to);
 	free(c->path);
 	c->s = (struct settings){ 0 };
 	c->path = NULL;
@@ -203,7 +230,8 @@ static int bad_env_name(const char *key, struct ts_err *err)
 /* ---- settings ---- */
 
 enum setting_kind {
-	SET_STRING, SET_TEXT, SET_ENV, SET_URL, SET_INT, SET_LONG, SET_DOUBLE, SET_STAT, SET_PROFILE
+	SET_STRING, SET_TEXT, SET_ENV, SET_URL, SET_INT, SET_LONG, SET_DOUBLE, SET_STAT, SET_PROFILE,
+	SET_LABELS
 };
 
 struct setting {
@@ -230,6 +258,10 @@ static const struct setting settings_table[] = {
 	SETTING("tok_threshold", SET_DOUBLE, tok_threshold, 0, 1),
 	SETTING("connect_timeout", SET_LONG, connect_timeout_s, 1, 3600),
 	SETTING("idle_timeout", SET_LONG, idle_timeout_s, 1, 3600),
+	SETTING("labels", SET_LABELS, labels, 0, 0),
+	SETTING("escalate_to", SET_STRING, escalate_to, 0, 0),
+	SETTING("margin", SET_DOUBLE, margin, 0, 1),
+	SETTING("min_label_mass", SET_DOUBLE, min_label_mass, 0, 1),
 };
 #undef SETTING
 
@@ -252,6 +284,16 @@ static int setting_bad_stat(const char *value, struct ts_err *err)
 	return ts_err_set(err, TS_ECONFIG, "stat: unknown statistic '%s' (one of %s)", value, names);
 }
 
+static int check_labels(const char *value, struct ts_err *err)
+{
+	struct label_set ls;
+	struct ts_err e;
+
+	if (labels_parse(&ls, value, &e))
+		return ts_err_set(err, TS_ECONFIG, "%s", ts_err_msg(&e));
+	return TS_OK;
+}
+
 static int setting_string(struct config *c, const struct setting *st, const char *value,
 			  struct ts_err *err)
 {
@@ -264,6 +306,8 @@ static int setting_string(struct config *c, const struct setting *st, const char
 		return bad_env_name(st->key, err);
 	if (st->kind == SET_PROFILE && !*value)
 		return ts_err_set(err, TS_ECONFIG, "profile: empty name");
+	if (st->kind == SET_LABELS && check_labels(value, err))
+		return TS_ECONFIG;
 	/* An empty system prompt or theme means none, the default; an empty
 	 * model or key variable is kept: it overrides the profile's with none. */
 	if (config_strset(dst, *value || st->kind != SET_TEXT ? value : NULL))
@@ -354,6 +398,28 @@ static int profile_get(struct config *c, const char *name, struct profile **p, s
 	return TS_OK;
 }
 
+/* "bearer", "none", or an HTTP header name (RFC 9110 token characters). */
+static bool is_auth(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		      strchr("!#$%&'*+-.^_`|~", *s)))
+			return false;
+	return true;
+}
+
+static int bad_dialect(const char *value, struct ts_err *err)
+{
+	char names[256] = "";
+	size_t n = 0;
+
+	for (size_t i = 0; i < dialect_count() && n < sizeof names; i++)
+		n += (size_t)snprintf(names + n, sizeof names - n, "%s%s", i ? ", " : "", dialect_at(i)->name);
+	return ts_err_set(err, TS_ECONFIG, "dialect: unknown dialect '%s' (known: %s)", value, names);
+}
+
 static int profile_check(const char *key, const char *value, struct ts_err *err)
 {
 	if (strcmp(key, "base_url") == 0 && !is_http_url(value))
@@ -361,8 +427,11 @@ static int profile_check(const char *key, const char *value, struct ts_err *err)
 	if (strcmp(key, "key_env") == 0 && !is_env_name(value))
 		return bad_env_name(key, err);
 	if (strcmp(key, "dialect") == 0 && !dialect_find(value))
-		return ts_err_set(err, TS_ECONFIG, "dialect: unknown dialect '%s' (known: %s)", value,
-				  CONFIG_DEFAULT_DIALECT);
+		return bad_dialect(value, err);
+	if (strcmp(key, "auth") == 0 && *value && !is_auth(value))
+		return ts_err_set(err, TS_ECONFIG, "auth: '%s' is neither bearer, none nor a header name", value);
+	if (strcmp(key, "labels") == 0)
+		return check_labels(value, err);
 	return TS_OK;
 }
 
@@ -373,6 +442,10 @@ static int profile_set(struct profile *p, const char *key, const char *value, st
 		{ "key_env", offsetof(struct profile, key_env) },
 		{ "model", offsetof(struct profile, model) },
 		{ "dialect", offsetof(struct profile, dialect) },
+		{ "auth", offsetof(struct profile, auth) },
+		{ "query", offsetof(struct profile, query) },
+		{ "labels", offsetof(struct profile, labels) },
+		{ "escalate_to", offsetof(struct profile, escalate_to) },
 	};
 	long k;
 	int rc;
@@ -396,7 +469,7 @@ static int profile_set(struct profile *p, const char *key, const char *value, st
 		return TS_OK;
 	}
 	return ts_err_set(err, TS_ECONFIG, "unknown profile key '%s' (base_url, key_env, model, "
-			  "dialect, max_k)", key);
+			  "dialect, max_k, auth, query, labels, escalate_to)", key);
 }
 
 /* The NAME of a "profile NAME" section, or NULL. */
@@ -505,6 +578,8 @@ int config_endpoint(const struct config *c, struct endpoint *ep, struct ts_err *
 		.key_env = s->key_env ? s->key_env : p->key_env,
 		.dialect = p->dialect ? p->dialect : CONFIG_DEFAULT_DIALECT,
 		.max_k = p->max_k,
+		.auth = p->auth,
+		.query = p->query,
 	};
 	/* An empty override means "none" (no model field, no key). */
 	if (ep->model && !*ep->model)
@@ -527,4 +602,46 @@ bool config_has_endpoint(const struct config *c)
 		return false;
 	key = getenv(ep.key_env);
 	return key && *key;
+}
+
+const char *config_labels(const struct config *c)
+{
+	const struct profile *p = config_profile(c, c->s.profile);
+
+	if (c->s.labels)
+		return c->s.labels;
+	return p ? p->labels : NULL;
+}
+
+int config_escalation(const struct config *c, struct endpoint *ep, struct ts_err *err)
+{
+	const struct profile *cur = config_profile(c, c->s.profile);
+	const char *to = c->s.escalate_to ? c->s.escalate_to : cur ? cur->escalate_to : NULL;
+	const char *colon = to ? strchr(to, ':') : NULL;
+	size_t plen = colon ? (size_t)(colon - to) : to ? strlen(to) : 0;
+	struct config tmp;
+	char name[256];
+
+	if (!to || !*to)
+		return ts_err_set(err, TS_ECONFIG, "no model to escalate to: set --escalate-to "
+				  "PROFILE[:MODEL] or escalate_to in the config");
+	snprintf(name, sizeof name, "%.*s", (int)plen, to);
+	if (plen && !config_profile(c, name))
+		return ts_err_set(err, TS_ECONFIG, "escalate_to: unknown profile '%s' (see --list-profiles)",
+				  name);
+	/* Resolve through config_endpoint on a shallow copy, so the strong
+	 * endpoint gets every field a profile gives; its strings stay c's. */
+	tmp = *c;
+	if (plen && (!c->s.profile || strcmp(name, c->s.profile) != 0)) {
+		tmp.s.profile = name;
+		tmp.s.base_url = NULL;
+		tmp.s.key_env = NULL;
+	}
+	tmp.s.model = NULL;
+	if (config_endpoint(&tmp, ep, err))
+		return ts_err_set(err, TS_ECONFIG, "escalate_to: profile '%s' has no base URL", ep->profile ?
+				  ep->profile : name);
+	if (colon && colon[1])
+		ep->model = colon + 1;
+	return TS_OK;
 }

@@ -2,9 +2,11 @@
  *
  * A profile says where and how to ask: base URL, the environment variable
  * holding the API key (never the key itself), default model, dialect, the
- * provider's maximum k. Built-in profiles: together, openai, llamacpp,
- * vllm, ollama, openrouter, deepseek, fireworks. The config file (INI, read
- * with inih) adds or overrides profiles and sets defaults:
+ * provider's maximum k, how the key is sent. Built-in profiles: together,
+ * openai, openai-completions, openai-responses, azure, llamacpp,
+ * llamacpp-completion, vllm, ollama, ollama-generate, gemini, openrouter,
+ * deepseek, fireworks (`tokscope --list-profiles`). The config file (INI,
+ * read with inih) adds or overrides profiles and sets defaults:
  *
  *   [defaults]
  *   profile = llamacpp
@@ -12,6 +14,8 @@
  *   temperature = 0        threshold = 0.85      stat = first
  *   system = ...           theme = default       quantile = 0.1
  *   tok_threshold = 0.5    connect_timeout = 10  idle_timeout = 60
+ *   labels = work, personal, spam, other     margin = 0.3
+ *   min_label_mass = 0.5   escalate_to = strong:big-model
  *
  *   [profile mylocal]
  *   base_url = http://127.0.0.1:8080/v1
@@ -19,7 +23,13 @@
  *   model = qwen
  *   dialect = openai-chat
  *   max_k = 20
+ *   auth = bearer          (or none, or a header name: api-key)
+ *   query = api-version=2024-10-21
+ *   labels = ...           escalate_to = PROFILE[:MODEL]
  *
+ * labels and escalate_to in [defaults] (or on the command line) win over a
+ * profile's; a profile's apply when neither sets them. An empty value
+ * means none.
  * The file is found as: $TOKSCOPE_CONFIG when set (tests keep hermetic this
  * way; an empty value means no file), else $XDG_CONFIG_HOME/tokscope/config.ini
  * when XDG_CONFIG_HOME is absolute, else ~/.config/tokscope/config.ini.
@@ -40,8 +50,15 @@ struct profile {
 	char *base_url;     /* without the dialect path: ".../v1" */
 	char *key_env;      /* environment variable with the key; NULL: no key */
 	char *model;        /* default model; NULL: omit */
-	char *dialect;      /* "openai-chat" */
+	char *dialect;      /* "openai-chat" (see dialect.h for the others) */
 	int max_k;          /* provider maximum top_logprobs, 0 = unbounded */
+	/* How the key is sent: NULL or "bearer": `Authorization: Bearer KEY`;
+	 * "none": never; anything else: the name of a header that carries the
+	 * key as is ("api-key" for Azure, "x-goog-api-key" for Gemini). */
+	char *auth;
+	char *query;        /* appended to every URL ("api-version=2024-10-21"); NULL: none */
+	char *labels;       /* label set for this profile, or NULL */
+	char *escalate_to;  /* its strong partner "PROFILE[:MODEL]", or NULL */
 	bool builtin;
 };
 
@@ -62,6 +79,10 @@ struct settings {
 	double tok_threshold; /* default 0.5 */
 	long connect_timeout_s; /* default 10 */
 	long idle_timeout_s;    /* default 60 */
+	char *labels;       /* comma-separated label set (labels.h); NULL: the profile's */
+	char *escalate_to;  /* "PROFILE[:MODEL]" of the strong model; NULL: the profile's */
+	double margin;      /* μ, default 0.3 (route.h) */
+	double min_label_mass; /* default 0.5 (route.h) */
 	/* which fields the config file or command line set (for "is an endpoint
 	 * configured?") */
 	bool endpoint_set;
@@ -100,10 +121,26 @@ struct endpoint {
 	const char *key_env;    /* may be NULL */
 	const char *dialect;
 	int max_k;
+	const char *auth;       /* as in struct profile; NULL: bearer */
+	const char *query;      /* may be NULL */
 };
 /* Resolves the selected profile plus overrides. TS_ECONFIG when the profile
  * is unknown or has no base URL. */
 int config_endpoint(const struct config *c, struct endpoint *ep, struct ts_err *err);
+
+/* The effective label list: the settings' (command line or [defaults])
+ * when set, else the selected profile's; NULL when none. Parse it with
+ * labels_parse. */
+const char *config_labels(const struct config *c);
+
+/* The endpoint of the strong model a cascade escalates to, from the
+ * effective escalate_to ("PROFILE[:MODEL]", split at the first ':'; an
+ * empty PROFILE means the profile in use; without MODEL the profile's
+ * model). When PROFILE is the profile in use, the base_url and key_env
+ * overrides apply to it too. TS_ECONFIG when escalate_to is not set, names
+ * an unknown profile, or that profile has no base URL. Pointers in ep stay
+ * valid while c is unchanged. */
+int config_escalation(const struct config *c, struct endpoint *ep, struct ts_err *err);
 
 /* Whether the user configured an endpoint: --base-url, a profile chosen in
  * the config or on the command line, or the default profile's key variable

@@ -35,10 +35,22 @@ struct dialect_stream {
 	void *priv;            /* dialect's own state, freed by stream_fini */
 };
 
+/* How a streamed response is cut into events. */
+enum dialect_framing {
+	DIALECT_SSE,             /* Server-Sent Events (src/sse.h) */
+	DIALECT_NDJSON,          /* one JSON object per line (src/ndjson.h) */
+};
+
 struct dialect {
 	const char *name;        /* "openai-chat" */
-	const char *path;        /* appended to the base URL: "/chat/completions" */
+	/* Appended to the base URL: "/chat/completions". "{model}" stands for
+	 * the model name (percent-encoded); a '?' starts a query. */
+	const char *path;
+	const char *stream_path; /* path of a streamed request; NULL: path */
+	const char *models_path; /* GET that lists models; NULL: "/models" */
 	const char *description;
+	enum dialect_framing framing;
+	bool raw_prompt;         /* sends the prompt as raw text: no system message */
 	/* Writes the JSON request body into out. */
 	int (*build_request)(const struct req_params *rp, struct buf *out, struct ts_err *err);
 	/* Parses a whole non-streamed response body into d. */
@@ -62,11 +74,43 @@ size_t dialect_count(void);
 const struct dialect *dialect_at(size_t i);
 
 /* Shared by dialects: the one-line message for an error body in the common
- * {"error":{"message","type","code"}} / {"error":"..."} shapes, prefixed
- * with the HTTP status when non-zero. Falls back to the first line of the
- * body (made printable) when it is not such JSON. */
+ * {"error":{"message","type" or "status","code"}} / {"error":"..."} /
+ * {"message",...} shapes, prefixed with the HTTP status when non-zero and
+ * followed by " — " and the refusal hint when one matches. Falls back to
+ * the first line of the body (made printable) when it is not such JSON. */
 void dialect_error_message(const char *body, size_t len, long http_status, struct ts_err *err);
 
+/* The dialect that spoke a recorded endpoint ("POST http://h/v1/completions",
+ * "http://h/v1beta/models/m:streamGenerateContent?alt=sse"), from its path;
+ * NULL when no dialect's path matches. */
+const struct dialect *dialect_for_endpoint(const char *endpoint);
+
+/* Which of a dialect's URLs. */
+enum dialect_url_kind { DIALECT_URL_REQUEST, DIALECT_URL_STREAM, DIALECT_URL_MODELS };
+
+/* Writes base URL + the dialect's path for kind (path, stream_path or
+ * models_path, each defaulting as documented above) + query into out:
+ * trailing '/' of base dropped, "{model}" replaced by the percent-encoded
+ * model (a leading "models/" dropped), query (may be NULL or "") appended
+ * after '?' or '&'. TS_ECONFIG when the path needs a model and model is
+ * NULL or empty. */
+int dialect_url(const struct dialect *dl, enum dialect_url_kind kind, const char *base,
+		const char *model, const char *query, struct buf *out, struct ts_err *err);
+
+/* The hint for a known refusal (a provider or model that will not give
+ * logprobs, or a k above its limit), matched on the HTTP status (0: any)
+ * and text in the error body; NULL when none matches. The patterns live in
+ * one table in dialect.c. dialect_error_message appends it to its message. */
+const char *dialect_refusal_hint(const char *body, size_t len, long http_status);
+
 extern const struct dialect dialect_openai_chat;
+extern const struct dialect dialect_openai_completions;
+extern const struct dialect dialect_openai_responses;
+extern const struct dialect dialect_together;
+extern const struct dialect dialect_fireworks;
+extern const struct dialect dialect_llamacpp_completion;
+extern const struct dialect dialect_ollama_chat;
+extern const struct dialect dialect_ollama_generate;
+extern const struct dialect dialect_gemini;
 
 #endif

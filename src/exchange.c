@@ -66,24 +66,45 @@ static int exchange_fill_doc(struct exchange *x, const struct exchange_opts *o, 
 	return TS_OK;
 }
 
-/* Builds URL and body into url/body; clamps k. */
+/* Builds URL and body into url/body; clamps k; drops a system prompt a
+ * raw-prompt dialect cannot send. Says so in the notice. */
 static int exchange_prepare(struct exchange *x, const struct exchange_opts *o, struct req_params *rp,
 			    struct buf *url, struct buf *body, struct ts_err *err)
 {
-	const char *base = o->ep->base_url;
-	size_t blen = strlen(base);
+	size_t n = 0;
+	int rc;
 
 	*rp = o->rp;
 	if (o->ep->max_k > 0 && rp->top_logprobs > o->ep->max_k) {
-		snprintf(x->notice, sizeof x->notice, "top logprobs %d is above %s's maximum of %d: asking for %d",
-			 rp->top_logprobs, o->ep->profile, o->ep->max_k, o->ep->max_k);
+		n += (size_t)snprintf(x->notice, sizeof x->notice, "top logprobs %d is above %s's maximum of %d: asking for %d",
+				      rp->top_logprobs, o->ep->profile, o->ep->max_k, o->ep->max_k);
 		rp->top_logprobs = o->ep->max_k;
 	}
-	while (blen && base[blen - 1] == '/')
-		blen--;
-	if (buf_append(url, base, blen) || buf_puts(url, x->dl->path))
-		return ts_err_set(err, TS_ENOMEM, "out of memory");
-	return x->dl->build_request(rp, body, err);
+	if (x->dl->raw_prompt && rp->system && *rp->system) {
+		if (n < sizeof x->notice)
+			snprintf(x->notice + n, sizeof x->notice - n, "%sthe %s dialect sends the prompt raw: "
+				 "the system prompt is left out", n ? "; " : "", x->dl->name);
+		rp->system = NULL;
+	}
+	rc = dialect_url(x->dl, rp->stream ? DIALECT_URL_STREAM : DIALECT_URL_REQUEST, o->ep->base_url,
+			 rp->model, o->ep->query, url, err);
+	return rc ? rc : x->dl->build_request(rp, body, err);
+}
+
+void exchange_auth(const struct endpoint *ep, const char **header, const char **prefix)
+{
+	const char *auth = ep->auth;
+
+	if (!auth || !*auth || strcmp(auth, "bearer") == 0) {
+		*header = "Authorization";
+		*prefix = "Bearer ";
+	} else if (strcmp(auth, "none") == 0) {
+		*header = NULL;
+		*prefix = NULL;
+	} else {
+		*header = auth;
+		*prefix = "";
+	}
 }
 
 static int exchange_launch(struct exchange *x, struct http_loop *loop, const struct exchange_opts *o,
@@ -104,15 +125,14 @@ static int exchange_launch(struct exchange *x, struct http_loop *loop, const str
 			.url = buf_str(&url),
 			.body = buf_str(&body),
 			.body_len = body.len,
-			.auth_header = "Authorization",
-			.auth_prefix = "Bearer ",
 			.api_key = key,
 			.connect_timeout_s = o->connect_timeout_s,
 			.idle_timeout_s = o->idle_timeout_s,
 			.on_data = exchange_on_data,
 			.ctx = x,
 		};
-		x->key_missing = o->ep->key_env && (!key || !*key);
+		exchange_auth(o->ep, &rq.auth_header, &rq.auth_prefix);
+		x->key_missing = o->ep->key_env && rq.auth_header && (!key || !*key);
 		x->xfer = http_xfer_start(loop, &rq, err);
 		rc = x->xfer ? TS_OK : (err ? err->code : TS_ENET);
 	}
@@ -163,6 +183,8 @@ static void exchange_hint(struct exchange *x, const struct http_result *res)
 	struct ts_err *e = &x->outcome;
 	size_t n = strlen(e->msg);
 
+	if (strstr(e->msg, " — "))  /* a known refusal already has its hint */
+		return;
 	if (res->status == 401 || res->status == 403) {
 		if (x->key_missing)
 			snprintf(e->msg + n, sizeof e->msg - n, " — $%s is not set", x->key_env);

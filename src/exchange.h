@@ -34,7 +34,8 @@ struct exchange *exchange_start(struct http_loop *loop, struct doc *d,
 				const struct exchange_opts *o, struct ts_err *err);
 
 /* A notice for the user about how the request was adjusted (e.g. "top
- * logprobs 30 above openai's maximum 20: asking for 20"), or NULL. */
+ * logprobs 30 above openai's maximum 20: asking for 20", or a system prompt
+ * left out by a raw-prompt dialect), or NULL. */
 const char *exchange_notice(const struct exchange *x);
 
 /* Call after each http_loop_perform. Returns true once the exchange has
@@ -48,6 +49,11 @@ void exchange_cancel(struct exchange *x);
 
 /* Frees (cancelling if still running). NULL-safe. */
 void exchange_free(struct exchange *x);
+
+/* The header that carries ep's key and the text before the key in it
+ * ("Authorization", "Bearer "), from the profile's auth style; *header is
+ * NULL when the key is never sent. Strings are static or ep's. */
+void exchange_auth(const struct endpoint *ep, const char **header, const char **prefix);
 
 /* Runs one exchange to completion on a private loop, calling on_progress
  * (may be NULL) whenever tokens arrived. Returns the outcome's code. */

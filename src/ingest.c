@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "src/buf.h"
+#include "src/ndjson.h"
 #include "src/sse.h"
 
 struct ingest {
@@ -16,6 +17,7 @@ struct ingest {
 	bool as_body;           /* collect the body and parse it at the end */
 	bool failed;
 	struct sse_parser *sse;
+	struct ndjson_parser *nd;   /* instead of sse for DIALECT_NDJSON */
 	struct dialect_stream st;
 	struct buf body;
 	struct ts_err first_err;
@@ -38,12 +40,14 @@ struct ingest *ingest_new(struct doc *d, const struct dialect *dl, const struct 
 	in->dl = dl;
 	in->opts = *o;
 	buf_init(&in->body, o->max_body ? o->max_body : INGEST_MAX_BODY);
-	if (o->stream) {
+	if (o->stream && dl->framing == DIALECT_NDJSON)
+		in->nd = ndjson_parser_new(o->max_line, ingest_on_event, in);
+	else if (o->stream)
 		in->sse = sse_parser_new(o->max_line, ingest_on_event, in);
-		if (!in->sse) {
-			free(in);
-			return NULL;
-		}
+	if (o->stream && !in->sse && !in->nd) {
+		buf_fini(&in->body);
+		free(in);
+		return NULL;
 	}
 	return in;
 }
@@ -55,6 +59,7 @@ void ingest_free(struct ingest *in)
 	if (in->dl->stream_fini)
 		in->dl->stream_fini(&in->st);
 	sse_parser_free(in->sse);
+	ndjson_parser_free(in->nd);
 	buf_fini(&in->body);
 	free(in);
 }
@@ -64,8 +69,9 @@ void ingest_set_status(struct ingest *in, long http_status)
 	in->status = http_status;
 }
 
-/* An error status or a JSON body where a stream was expected (a server
- * that ignored "stream": true, or an error) is collected whole. */
+/* An error status or a JSON body where an event stream was expected (a
+ * server that ignored "stream": true, or an error) is collected whole. A
+ * JSON-lines stream starts with '{' anyway: only its status tells. */
 static void ingest_sniff(struct ingest *in, const char *p, size_t n)
 {
 	size_t i = 0;
@@ -75,7 +81,18 @@ static void ingest_sniff(struct ingest *in, const char *p, size_t n)
 	if (i == n)
 		return;
 	in->sniffed = true;
-	in->as_body = !in->opts.stream || in->status >= 400 || p[i] == '{' || p[i] == '[';
+	in->as_body = !in->opts.stream || in->status >= 400 ||
+		      (in->dl->framing == DIALECT_SSE && (p[i] == '{' || p[i] == '['));
+}
+
+static int ingest_stream_feed(struct ingest *in, const char *p, size_t n, struct ts_err *err)
+{
+	return in->nd ? ndjson_parser_feed(in->nd, p, n, err) : sse_parser_feed(in->sse, p, n, err);
+}
+
+static int ingest_stream_finish(struct ingest *in, struct ts_err *err)
+{
+	return in->nd ? ndjson_parser_finish(in->nd, err) : sse_parser_finish(in->sse, err);
 }
 
 static void ingest_stamp(struct ingest *in, size_t before, double now_ms)
@@ -101,7 +118,7 @@ int ingest_feed(struct ingest *in, const char *p, size_t n, double now_ms, struc
 			rc = ts_err_set(err, rc, "response body larger than %zu bytes", in->body.max);
 	} else {
 		in->st.now_ms = now_ms;
-		rc = sse_parser_feed(in->sse, p, n, err);
+		rc = ingest_stream_feed(in, p, n, err);
 		ingest_stamp(in, before, now_ms);
 	}
 	if (rc) {
@@ -129,18 +146,23 @@ static int ingest_finish_body(struct ingest *in, double now_ms, struct ts_err *e
 	return rc;
 }
 
+/* Text but no token: the server ignored the logprobs parameter. Names the
+ * server (its origin and profile when known) and the model. */
 static int ingest_check_logprobs(struct ingest *in, struct ts_err *err)
 {
+	const char *ep = doc_meta(in->doc, DOC_META_ENDPOINT), *prof = doc_meta(in->doc, DOC_META_PROFILE);
+	const char *model = doc_meta(in->doc, DOC_META_MODEL);
 	size_t plen;
 
 	doc_plain(in->doc, &plen);
-	if (doc_count(in->doc) == 0 && plen > 0) {
-		doc_info(in->doc)->logprobs_missing = true;
-		return ts_err_set(err, TS_ENOLOGPROBS,
-				  "the server sent text without logprobs (model %s): it ignores the logprobs parameter",
-				  doc_meta(in->doc, DOC_META_MODEL) ? doc_meta(in->doc, DOC_META_MODEL) : "unknown");
-	}
-	return TS_OK;
+	if (doc_count(in->doc) > 0 || plen == 0)
+		return TS_OK;
+	doc_info(in->doc)->logprobs_missing = true;
+	return ts_err_set(err, TS_ENOLOGPROBS, "%s%s%s%s sent text without logprobs for model %s: it ignores "
+			  "the logprobs parameter (as LM Studio, some OpenAI-compatible layers and many "
+			  "OpenRouter models do); the text is shown without probabilities",
+			  ep ? ep : "the server", prof ? " (profile " : "", prof ? prof : "", prof ? ")" : "",
+			  model ? model : "unknown");
 }
 
 int ingest_finish(struct ingest *in, double now_ms, struct ts_err *err)
@@ -155,7 +177,7 @@ int ingest_finish(struct ingest *in, double now_ms, struct ts_err *err)
 	} else {
 		/* A cut stream may end inside an event: what the last, partial
 		 * event fails with matters less than that the stream was cut. */
-		rc = sse_parser_finish(in->sse, err);
+		rc = ingest_stream_finish(in, err);
 		if ((!rc || rc == TS_EJSON) && !in->st.done)
 			rc = ts_err_set(err, TS_ECUT, "the stream ended before its end marker after %zu tokens%s",
 					doc_count(in->doc), rc ? " (cut inside an event)" : "");

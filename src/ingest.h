@@ -1,4 +1,5 @@
-/* ingest.h — the live path: response bytes → SSE → dialect → document.
+/* ingest.h — the live path: response bytes → SSE or JSON lines (the
+ * dialect's framing) → dialect → document.
  *
  * One ingest per exchange. Feed it the response body as it arrives
  * (from HTTP, a recording or a benchmark); it parses events as they complete
@@ -18,8 +19,8 @@
 #define INGEST_MAX_BODY (256u * 1024 * 1024)
 
 struct ingest_opts {
-	bool stream;            /* the body is an SSE stream */
-	size_t max_line;        /* SSE line limit, 0 = default */
+	bool stream;            /* the body is a stream, framed as dl->framing says */
+	size_t max_line;        /* line limit of the framing, 0 = default */
 	size_t max_body;        /* non-streamed body limit, 0 = INGEST_MAX_BODY */
 };
 

@@ -56,12 +56,28 @@ static void meta_value(const char *meta, const char *key, char *out, size_t outs
 	}
 }
 
+/* A fixture built from documentation rather than recorded: "built from
+ * documentation: Ollama API docs (...) · llama3.2". */
+static void replay_built_from(struct doc *d, const char *meta, const char *source)
+{
+	char model[128], line[768];
+
+	meta_value(meta, "model", model, sizeof model);
+	snprintf(line, sizeof line, "%s%s%s", source, model[0] ? " · " : "", model);
+	doc_set_meta(d, DOC_META_PROVENANCE, line);
+}
+
 /* "llama.cpp llama-server (commit c392e509) · mailcls-190K · recorded 2026-11-23" */
 static void replay_provenance(struct doc *d, const char *meta)
 {
-	char server[256], model[128], when[64], line[512];
+	char server[256], model[128], when[64], line[512], source[512];
 	char *paren, *dot;
 
+	meta_value(meta, "source", source, sizeof source);
+	if (source[0]) {
+		replay_built_from(d, meta, source);
+		return;
+	}
 	meta_value(meta, "server", server, sizeof server);
 	meta_value(meta, "model_file", model, sizeof model);
 	meta_value(meta, "recorded_utc_start", when, sizeof when);
@@ -100,18 +116,56 @@ static const char *base_name(const char *dir)
 	return p;
 }
 
-static void replay_request(struct doc *d, const char *req, bool *stream)
+/* The k a recorded request asked for, whatever the dialect called it. */
+static void replay_k(struct doc *d, const cJSON *root)
 {
-	cJSON *root = cJSON_Parse(req);
-	const cJSON *k = cJSON_GetObjectItemCaseSensitive(root, "top_logprobs");
-	char *flat = root ? cJSON_PrintUnformatted(root) : NULL;
+	static const char *const keys[] = { "top_logprobs", "logprobs", "n_probs" };
+	const cJSON *gen = cJSON_GetObjectItemCaseSensitive(root, "generationConfig");
+	const cJSON *k = cJSON_GetObjectItemCaseSensitive(gen, "logprobs");
 
-	*stream = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "stream"));
+	for (size_t i = 0; i < 3 && !cJSON_IsNumber(k); i++)
+		k = cJSON_GetObjectItemCaseSensitive(root, keys[i]);
 	if (cJSON_IsNumber(k))
 		doc_info(d)->k_requested = k->valueint;
+}
+
+/* Sets the request metadata and k; *stream: the request asked for a
+ * stream (Ollama streams unless told not to). */
+static void replay_request(struct doc *d, const char *req, const struct dialect *dl, bool *stream)
+{
+	cJSON *root = cJSON_Parse(req);
+	const cJSON *st = cJSON_GetObjectItemCaseSensitive(root, "stream");
+	char *flat = root ? cJSON_PrintUnformatted(root) : NULL;
+
+	*stream = cJSON_IsTrue(st) || (dl->framing == DIALECT_NDJSON && root && !st);
+	replay_k(d, root);
 	doc_set_meta(d, DOC_META_REQUEST, flat);
 	free(flat);
 	cJSON_Delete(root);
+}
+
+/* Whether the recorded response was a stream, by its Content-Type. */
+static bool headers_say_stream(const char *headers)
+{
+	return strstr(headers, "text/event-stream") || strstr(headers, "ndjson");
+}
+
+/* The dialect that spoke the recording: meta.txt's "dialect:" line (the
+ * fixtures built from documentation name it), else its endpoint's path. */
+static const struct dialect *replay_dialect(const char *meta, const char *dir, struct ts_err *err)
+{
+	char name[64], endpoint[512];
+	const struct dialect *dl;
+
+	meta_value(meta, "dialect", name, sizeof name);
+	meta_value(meta, "endpoint", endpoint, sizeof endpoint);
+	dl = name[0] ? dialect_find(name) : dialect_for_endpoint(endpoint);
+	if (!dl && name[0])
+		ts_err_set(err, TS_ESHAPE, "%s: unknown dialect '%s' in meta.txt", dir, name);
+	else if (!dl)
+		ts_err_set(err, TS_ESHAPE, "%s: recorded from %s, a shape this tokscope does not parse", dir,
+			   endpoint[0] ? endpoint : "an unknown endpoint");
+	return dl;
 }
 
 /* Feeds the body event by event (after each blank line), like a network. */
@@ -137,22 +191,22 @@ static int replay_feed(struct doc *d, struct ingest *in, const struct buf *body,
 static int replay_run(struct doc *d, const char *dir, struct buf *files,
 		      void (*on_progress)(void *, const struct doc *), void *ctx, struct ts_err *err)
 {
-	char endpoint[512], origin[256];
+	const struct dialect *dl = replay_dialect(buf_str(&files[3]), dir, err);
+	char origin[256];
 	struct ingest *in;
 	bool stream;
 	int rc;
 
-	meta_value(buf_str(&files[3]), "endpoint", endpoint, sizeof endpoint);
-	if (!strstr(endpoint, "/chat/completions"))
-		return ts_err_set(err, TS_ESHAPE, "%s: recorded from %s, a shape this tokscope does not parse yet",
-				  dir, endpoint[0] ? endpoint : "an unknown endpoint");
-	replay_request(d, buf_str(&files[2]), &stream);
+	if (!dl)
+		return TS_ESHAPE;
+	replay_request(d, buf_str(&files[2]), dl, &stream);
+	stream = stream || headers_say_stream(buf_str(&files[1]));
 	snprintf(origin, sizeof origin, "replay of %s", base_name(dir));
 	doc_set_meta(d, DOC_META_ENDPOINT, origin);
-	doc_set_meta(d, DOC_META_DIALECT, dialect_openai_chat.name);
+	doc_set_meta(d, DOC_META_DIALECT, dl->name);
 	doc_set_meta(d, DOC_META_TITLE, base_name(dir));
 	replay_provenance(d, buf_str(&files[3]));
-	in = ingest_new(d, &dialect_openai_chat, &(struct ingest_opts){ .stream = stream });
+	in = ingest_new(d, dl, &(struct ingest_opts){ .stream = stream });
 	if (!in)
 		return ts_err_set(err, TS_ENOMEM, "out of memory");
 	ingest_set_status(in, status_of(buf_str(&files[1])));

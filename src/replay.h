@@ -5,7 +5,12 @@
  * that was sent) and `meta.txt` (endpoint, server, model, time). Replaying
  * feeds the body through exactly the live path (ingest: SSE → dialect →
  * document), event by event, so print mode, tests, the benchmark and the
- * bundled demo exercise the same code as a real request. */
+ * bundled demo exercise the same code as a real request. The dialect is
+ * meta.txt's "dialect:" line when there is one, else the one whose path
+ * the recorded endpoint ends with (dialect_for_endpoint); a stream is a
+ * request that asked for one or a response that is an event stream or
+ * JSON lines. A "source:" line (fixtures built from documentation) is the
+ * provenance instead of the server and recording time. */
 #ifndef TOKSCOPE_REPLAY_H
 #define TOKSCOPE_REPLAY_H
 

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "src/config.h"
+#include "src/dialect.h"
 #include "src/route.h"
 
 /* Writes text to a new temporary file; returns its malloc'd path. */
@@ -98,19 +99,34 @@ static void defaults_match_the_documented_values(void **state)
 static void every_builtin_profile_has_its_values(void **state)
 {
 	static const struct {
-		const char *name, *url, *key, *model;
+		const char *name, *url, *key, *model, *dialect, *auth, *query;
 		int max_k;
 	} want[] = {
 		{ "together", "https://api.together.xyz/v1", "TOGETHER_API_KEY",
-		  "meta-llama/Llama-3.3-70B-Instruct-Turbo", 20 },
-		{ "openai", "https://api.openai.com/v1", "OPENAI_API_KEY", "gpt-4o-mini", 20 },
-		{ "llamacpp", "http://127.0.0.1:8080/v1", "LLAMA_API_KEY", NULL, 0 },
-		{ "vllm", "http://127.0.0.1:8000/v1", "VLLM_API_KEY", NULL, 20 },
-		{ "ollama", "http://127.0.0.1:11434/v1", NULL, "llama3.2", 20 },
-		{ "openrouter", "https://openrouter.ai/api/v1", "OPENROUTER_API_KEY", "openai/gpt-4o-mini", 20 },
-		{ "deepseek", "https://api.deepseek.com/v1", "DEEPSEEK_API_KEY", "deepseek-chat", 20 },
+		  "meta-llama/Llama-3.3-70B-Instruct-Turbo", "together", NULL, NULL, 20 },
+		{ "openai", "https://api.openai.com/v1", "OPENAI_API_KEY", "gpt-4o-mini", "openai-chat", NULL,
+		  NULL, 20 },
+		{ "openai-completions", "https://api.openai.com/v1", "OPENAI_API_KEY", "gpt-3.5-turbo-instruct",
+		  "openai-completions", NULL, NULL, 5 },
+		{ "openai-responses", "https://api.openai.com/v1", "OPENAI_API_KEY", "gpt-4o-mini",
+		  "openai-responses", NULL, NULL, 20 },
+		{ "azure", NULL, "AZURE_OPENAI_API_KEY", NULL, "openai-chat", "api-key", "api-version=2024-10-21",
+		  20 },
+		{ "llamacpp", "http://127.0.0.1:8080/v1", "LLAMA_API_KEY", NULL, "openai-chat", NULL, NULL, 0 },
+		{ "llamacpp-completion", "http://127.0.0.1:8080", "LLAMA_API_KEY", NULL, "llamacpp-completion",
+		  NULL, NULL, 0 },
+		{ "vllm", "http://127.0.0.1:8000/v1", "VLLM_API_KEY", NULL, "openai-chat", NULL, NULL, 0 },
+		{ "ollama", "http://127.0.0.1:11434", NULL, "llama3.2", "ollama-chat", NULL, NULL, 20 },
+		{ "ollama-generate", "http://127.0.0.1:11434", NULL, "llama3.2", "ollama-generate", NULL, NULL,
+		  20 },
+		{ "gemini", "https://generativelanguage.googleapis.com/v1beta", "GEMINI_API_KEY",
+		  "gemini-2.0-flash", "gemini", "x-goog-api-key", NULL, 20 },
+		{ "openrouter", "https://openrouter.ai/api/v1", "OPENROUTER_API_KEY", "openai/gpt-4o-mini",
+		  "openai-chat", NULL, NULL, 20 },
+		{ "deepseek", "https://api.deepseek.com/v1", "DEEPSEEK_API_KEY", "deepseek-chat", "openai-chat",
+		  NULL, NULL, 20 },
 		{ "fireworks", "https://api.fireworks.ai/inference/v1", "FIREWORKS_API_KEY",
-		  "accounts/fireworks/models/llama-v3p1-8b-instruct", 5 },
+		  "accounts/fireworks/models/llama-v3p1-8b-instruct", "fireworks", NULL, NULL, 5 },
 	};
 	struct config c;
 
@@ -119,24 +135,60 @@ static void every_builtin_profile_has_its_values(void **state)
 	assert_int_equal(c.nprofiles, sizeof want / sizeof want[0]);
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
 		const struct profile *p = config_profile(&c, want[i].name);
+		const char *const got[] = { p ? p->base_url : NULL, p ? p->key_env : NULL,
+					    p ? p->model : NULL, p ? p->auth : NULL, p ? p->query : NULL };
+		const char *const exp[] = { want[i].url, want[i].key, want[i].model, want[i].auth,
+					    want[i].query };
 
 		assert_non_null(p);
 		assert_string_equal(p->name, want[i].name);
-		assert_string_equal(p->base_url, want[i].url);
-		if (want[i].key)
-			assert_string_equal(p->key_env, want[i].key);
-		else
-			assert_null(p->key_env);
-		if (want[i].model)
-			assert_string_equal(p->model, want[i].model);
-		else
-			assert_null(p->model);
-		assert_string_equal(p->dialect, "openai-chat");
+		for (size_t f = 0; f < 5; f++) {
+			if (exp[f])
+				assert_string_equal(got[f], exp[f]);
+			else
+				assert_null(got[f]);
+		}
+		assert_string_equal(p->dialect, want[i].dialect);
+		assert_non_null(dialect_find(p->dialect));
 		assert_int_equal(p->max_k, want[i].max_k);
 		assert_true(p->builtin);
 	}
 	assert_null(config_profile(&c, "nosuch"));
 	assert_null(config_profile(&c, NULL));
+	config_fini(&c);
+}
+
+/* A profile's auth style and query reach the endpoint; the auth value is
+ * checked like a header name. */
+static void profile_auth_and_query_reach_the_endpoint(void **state)
+{
+	struct config c;
+	struct ts_err err;
+	struct endpoint ep;
+
+	(void)state;
+	assert_int_equal(load_text(&c, "[defaults]\nprofile = az\n[profile az]\n"
+				   "base_url = https://r.openai.azure.com/openai/deployments/d\n"
+				   "auth = api-key\nquery = api-version=2024-10-21\n", &err, NULL), TS_OK);
+	assert_int_equal(config_endpoint(&c, &ep, &err), TS_OK);
+	assert_string_equal(ep.auth, "api-key");
+	assert_string_equal(ep.query, "api-version=2024-10-21");
+	config_fini(&c);
+	assert_int_equal(config_init(&c), TS_OK);
+	assert_int_equal(config_endpoint(&c, &ep, &err), TS_OK);
+	assert_null(ep.auth);   /* the default: Authorization: Bearer */
+	assert_null(ep.query);
+	assert_int_equal(config_set(&c, "profile", "gemini", &err), TS_OK);
+	assert_int_equal(config_endpoint(&c, &ep, &err), TS_OK);
+	assert_string_equal(ep.auth, "x-goog-api-key");
+	assert_string_equal(ep.dialect, "gemini");
+	config_fini(&c);
+	assert_file_error("[profile p]\nauth = api key\n", 2, "neither bearer, none nor a header name");
+	/* azure has no base URL until the user gives the resource's. */
+	assert_int_equal(config_init(&c), TS_OK);
+	assert_int_equal(config_set(&c, "profile", "azure", &err), TS_OK);
+	assert_int_equal(config_endpoint(&c, &ep, &err), TS_ECONFIG);
+	assert_non_null(strstr(err.msg, "has no base URL"));
 	config_fini(&c);
 }
 
@@ -340,7 +392,7 @@ static void file_adds_a_profile_and_overrides_defaults(void **state)
 	assert_string_equal(c.s.theme, "colorblind");
 	assert_int_equal(c.s.max_tokens, 256);
 	assert_true(c.s.endpoint_set);
-	assert_int_equal(c.nprofiles, 10);
+	assert_int_equal(c.nprofiles, 16);
 	p = config_profile(&c, "mylocal");
 	assert_non_null(p);
 	assert_false(p->builtin);
@@ -497,8 +549,8 @@ static void too_many_profiles_is_an_error(void **state)
 		n += (size_t)snprintf(text + n, sizeof text - n, "[profile p%d]\nmax_k = 1\n", i);
 	assert_int_equal(load_text(&c, text, &err, NULL), TS_ECONFIG);
 	assert_non_null(strstr(err.msg, "more than 64 profiles"));
-	/* The 57th new profile (8 built in) is the one refused. */
-	assert_non_null(strstr(err.msg, ":114: "));
+	/* The 51st new profile (14 built in) is the one refused. */
+	assert_non_null(strstr(err.msg, ":102: "));
 	config_fini(&c);
 }
 
@@ -651,11 +703,90 @@ static void fini_twice_is_harmless(void **state)
 	assert_int_equal(c.nprofiles, 0);
 }
 
+/* ---- labels and the strong model (issue 5) ---- */
+
+static void labels_come_from_settings_else_the_profile(void **state)
+{
+	struct config c;
+	struct ts_err err;
+
+	(void)state;
+	assert_int_equal(load_text(&c, "[defaults]\nprofile = mail\nmargin = 0.2\nmin_label_mass = 0.4\n"
+				   "[profile mail]\nbase_url = http://127.0.0.1:1/v1\n"
+				   "labels = work, personal, spam, other\n", &err, NULL), TS_OK);
+	assert_string_equal(config_labels(&c), "work, personal, spam, other");
+	assert_true(c.s.margin == 0.2 && c.s.min_label_mass == 0.4);
+	assert_int_equal(config_set(&c, "labels", "billing,bug report", &err), TS_OK);
+	assert_string_equal(config_labels(&c), "billing,bug report");
+	assert_int_equal(config_set(&c, "labels", "", &err), TS_OK);  /* empty: none */
+	assert_string_equal(config_labels(&c), "");
+	config_fini(&c);
+	assert_int_equal(config_init(&c), TS_OK);
+	assert_null(config_labels(&c));
+	assert_true(c.s.margin == ROUTE_DEFAULT_MARGIN && c.s.min_label_mass == ROUTE_DEFAULT_MIN_LABEL_MASS);
+	config_fini(&c);
+}
+
+static void bad_labels_are_rejected_in_settings_and_profiles(void **state)
+{
+	struct config c;
+	struct ts_err err;
+
+	(void)state;
+	assert_int_equal(config_init(&c), TS_OK);
+	assert_int_equal(config_set(&c, "labels", "a,,b", &err), TS_ECONFIG);
+	assert_non_null(strstr(err.msg, "empty label"));
+	assert_null(c.s.labels);
+	assert_int_equal(config_set(&c, "margin", "1.5", &err), TS_ECONFIG);
+	assert_int_equal(config_set(&c, "min_label_mass", "-1", &err), TS_ECONFIG);
+	config_fini(&c);
+	assert_file_error("[profile p]\nbase_url = http://x/v1\nlabels = spam,SPAM\n", 3, "same label");
+}
+
+static void escalation_resolves_profile_and_model(void **state)
+{
+	struct config c;
+	struct ts_err err;
+	struct endpoint ep;
+
+	(void)state;
+	assert_int_equal(load_text(&c, "[defaults]\nprofile = weak\n"
+				   "[profile weak]\nbase_url = http://127.0.0.1:1/v1\nmodel = small\n"
+				   "escalate_to = strong\n"
+				   "[profile strong]\nbase_url = http://127.0.0.1:2/v1\nmodel = big\nkey_env = BIG_KEY\n"
+				   "max_k = 7\n", &err, NULL), TS_OK);
+	assert_int_equal(config_escalation(&c, &ep, &err), TS_OK);   /* the profile's escalate_to */
+	assert_string_equal(ep.profile, "strong");
+	assert_string_equal(ep.base_url, "http://127.0.0.1:2/v1");
+	assert_string_equal(ep.model, "big");
+	assert_string_equal(ep.key_env, "BIG_KEY");
+	assert_int_equal(ep.max_k, 7);
+	assert_int_equal(config_set(&c, "escalate_to", "strong:llama3.2:70b", &err), TS_OK);
+	assert_int_equal(config_escalation(&c, &ep, &err), TS_OK);   /* split at the first ':' */
+	assert_string_equal(ep.profile, "strong");
+	assert_string_equal(ep.model, "llama3.2:70b");
+	/* an empty profile: the one in use, with its overrides */
+	assert_int_equal(config_set(&c, "base_url", "http://127.0.0.1:3/v1", &err), TS_OK);
+	assert_int_equal(config_set(&c, "escalate_to", ":huge", &err), TS_OK);
+	assert_int_equal(config_escalation(&c, &ep, &err), TS_OK);
+	assert_string_equal(ep.profile, "weak");
+	assert_string_equal(ep.base_url, "http://127.0.0.1:3/v1");
+	assert_string_equal(ep.model, "huge");
+	assert_int_equal(config_set(&c, "escalate_to", "nosuch", &err), TS_OK);
+	assert_int_equal(config_escalation(&c, &ep, &err), TS_ECONFIG);
+	assert_non_null(strstr(err.msg, "unknown profile 'nosuch'"));
+	assert_int_equal(config_set(&c, "escalate_to", "", &err), TS_OK);
+	assert_int_equal(config_escalation(&c, &ep, &err), TS_ECONFIG);
+	assert_non_null(strstr(err.msg, "no model to escalate to"));
+	config_fini(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(defaults_match_the_documented_values, setup),
 		cmocka_unit_test_setup(every_builtin_profile_has_its_values, setup),
+		cmocka_unit_test_setup(profile_auth_and_query_reach_the_endpoint, setup),
 		cmocka_unit_test_setup(default_endpoint_is_llamacpp, setup),
 		cmocka_unit_test_setup(overrides_replace_the_profile_fields, setup),
 		cmocka_unit_test_setup(config_set_accepts_valid_values, setup),
@@ -682,6 +813,9 @@ int main(void)
 		cmocka_unit_test_setup(endpoint_without_base_url_is_an_error, setup),
 		cmocka_unit_test_setup(strset_copies_and_frees, setup),
 		cmocka_unit_test_setup(fini_twice_is_harmless, setup),
+		cmocka_unit_test_setup(labels_come_from_settings_else_the_profile, setup),
+		cmocka_unit_test_setup(bad_labels_are_rejected_in_settings_and_profiles, setup),
+		cmocka_unit_test_setup(escalation_resolves_profile_and_model, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
