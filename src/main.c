@@ -12,12 +12,17 @@
 #include <unistd.h>
 
 #include "src/buf.h"
+#include "src/cascade.h"
+#include "src/compare.h"
 #include "src/config.h"
 #include "src/demo.h"
+#include "src/dialect.h"
 #include "src/doc.h"
 #include "src/exchange.h"
 #include "src/http.h"
+#include "src/labels.h"
 #include "src/metrics.h"
+#include "src/models.h"
 #include "src/print.h"
 #include "src/replay.h"
 #include "src/route.h"
@@ -25,7 +30,7 @@
 #include "src/theme.h"
 #include "tui/tui.h"
 
-enum exit_code { EXIT_ACCEPT = 0, EXIT_ERROR = 1, EXIT_USAGE = 2, EXIT_ESCALATE = 3 };
+enum exit_code { EXIT_ACCEPT = 0, EXIT_ERROR = 1, EXIT_USAGE = 2, EXIT_ESCALATE = 3, EXIT_CLARIFY = 4 };
 enum color_when { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 
 #define MAX_REPLAYS 64
@@ -34,22 +39,30 @@ struct options {
 	bool print;
 	bool json;
 	bool no_stream;
+	bool cascade;
+	bool compare;
+	bool list_models;
 	enum color_when color;
 	const char *config_path;
 	const char *replay[MAX_REPLAYS];
 	size_t nreplay;
 	const char *prompt;       /* positional: prompt, "-" or a session file */
+	const char *compare_b;    /* --compare: the second session file */
 };
 
 static const char usage_text[] =
 "usage: tokscope [options] [SESSION.json]          open the explorer (TUI)\n"
 "       tokscope --print [options] [PROMPT | -]    stream one answer to stdout\n"
+"       tokscope --compare A.json [B.json]         compare two saved answers\n"
 "\n"
 "Without an endpoint configured, the explorer opens a bundled demo session.\n"
 "\n"
-"Endpoint (built-in profiles: together openai llamacpp vllm ollama openrouter\n"
-"deepseek fireworks; more in the config file):\n"
-"  -P, --profile NAME        profile to use (default llamacpp)\n"
+"Endpoint (a profile per provider and API shape; --list-profiles shows them,\n"
+"the config file adds more):\n"
+"  -P, --profile NAME        profile to use (default llamacpp): together openai\n"
+"                            openai-completions openai-responses azure llamacpp\n"
+"                            llamacpp-completion vllm ollama ollama-generate\n"
+"                            gemini openrouter deepseek fireworks\n"
 "  -u, --base-url URL        API base URL, e.g. http://127.0.0.1:8080/v1\n"
 "  -m, --model NAME          model name\n"
 "  -k, --api-key-env VAR     environment variable holding the API key\n"
@@ -68,6 +81,17 @@ static const char usage_text[] =
 "                            (default first: first-token probability)\n"
 "      --quantile Q          quantile for the quantile statistic (default 0.1)\n"
 "      --tok-threshold X     per-token low-confidence threshold (default 0.5)\n"
+"Decisions:\n"
+"      --labels LIST         comma-separated labels, e.g. work,personal,spam,other:\n"
+"                            classify by the first token's label probabilities\n"
+"      --margin MU           minimum margin between the top two labels (default 0.3)\n"
+"      --min-label-mass X    minimum first-token mass on labels (default 0.5)\n"
+"      --escalate-to P[:M]   the strong model: a profile and optionally a model\n"
+"      --cascade             print mode: when the verdict is ESCALATE, send the\n"
+"                            same request to the --escalate-to model too\n"
+"      --compare A B         align two saved answers (session files) token by\n"
+"                            token: where they diverge, where p differs most;\n"
+"                            one file: its first two answers\n"
 "Output:\n"
 "  -p, --print               print mode: coloured tokens, then a summary\n"
 "      --json                print mode: write the session JSON instead\n"
@@ -80,17 +104,21 @@ static const char usage_text[] =
 "Other:\n"
 "  -c, --config FILE         config file (default $TOKSCOPE_CONFIG, else\n"
 "                            $XDG_CONFIG_HOME/tokscope/config.ini)\n"
-"      --list-profiles       list profiles and exit\n"
+"      --list-profiles       list profiles (URL, key variable, dialect, max k)\n"
+"      --list-models         list the models the endpoint offers and exit\n"
 "  -h, --help                this help\n"
 "  -V, --version             version\n"
 "\n"
-"Exit status (print mode): 0 accepted, 3 escalate, 1 request or server error,\n"
-"2 usage error. The explorer exits 0, or 1 after a fatal error.\n";
+"Exit status (print mode): 0 accepted, 3 escalate, 4 clarify (labels too close\n"
+"or too little mass on them), 1 request or server error, 2 usage error; with\n"
+"--cascade, the final answer's verdict. The explorer exits 0, or 1 after a\n"
+"fatal error.\n";
 
 enum long_only {
 	OPT_NO_STREAM = 256, OPT_CONNECT_TIMEOUT, OPT_IDLE_TIMEOUT, OPT_THRESHOLD, OPT_STAT,
 	OPT_QUANTILE, OPT_TOK_THRESHOLD, OPT_JSON, OPT_COLOR, OPT_THEME, OPT_REPLAY,
-	OPT_LIST_PROFILES,
+	OPT_LIST_PROFILES, OPT_LABELS, OPT_MARGIN, OPT_MIN_LABEL_MASS, OPT_ESCALATE_TO, OPT_CASCADE,
+	OPT_COMPARE, OPT_LIST_MODELS,
 };
 
 static const struct option long_options[] = {
@@ -117,6 +145,13 @@ static const struct option long_options[] = {
 	{ "replay", required_argument, NULL, OPT_REPLAY },
 	{ "config", required_argument, NULL, 'c' },
 	{ "list-profiles", no_argument, NULL, OPT_LIST_PROFILES },
+	{ "list-models", no_argument, NULL, OPT_LIST_MODELS },
+	{ "labels", required_argument, NULL, OPT_LABELS },
+	{ "margin", required_argument, NULL, OPT_MARGIN },
+	{ "min-label-mass", required_argument, NULL, OPT_MIN_LABEL_MASS },
+	{ "escalate-to", required_argument, NULL, OPT_ESCALATE_TO },
+	{ "cascade", no_argument, NULL, OPT_CASCADE },
+	{ "compare", no_argument, NULL, OPT_COMPARE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ 0 },
@@ -129,6 +164,8 @@ static const struct { int opt; const char *key; } setting_opts[] = {
 	{ OPT_CONNECT_TIMEOUT, "connect_timeout" }, { OPT_IDLE_TIMEOUT, "idle_timeout" },
 	{ OPT_THRESHOLD, "threshold" }, { OPT_STAT, "stat" }, { OPT_QUANTILE, "quantile" },
 	{ OPT_TOK_THRESHOLD, "tok_threshold" }, { OPT_THEME, "theme" },
+	{ OPT_LABELS, "labels" }, { OPT_MARGIN, "margin" }, { OPT_MIN_LABEL_MASS, "min_label_mass" },
+	{ OPT_ESCALATE_TO, "escalate_to" },
 };
 
 __attribute__((format(printf, 1, 2)))
@@ -159,13 +196,39 @@ static const char *find_config_option(int argc, char **argv)
 
 static void list_profiles(const struct config *c)
 {
-	printf("%-12s %-40s %-20s %s\n", "PROFILE", "BASE URL", "KEY VARIABLE", "MAX K");
+	printf("%-19s %-49s %-21s %-19s %s\n", "PROFILE", "BASE URL", "KEY VARIABLE", "DIALECT", "MAX K");
 	for (size_t i = 0; i < c->nprofiles; i++) {
 		const struct profile *p = &c->profiles[i];
+		char k[16];
 
-		printf("%-12s %-40s %-20s %d%s\n", p->name, p->base_url ? p->base_url : "—",
-		       p->key_env ? p->key_env : "—", p->max_k, p->max_k ? "" : " (unbounded)");
+		snprintf(k, sizeof k, "%d", p->max_k);
+		printf("%-19s %-49s %-21s %-19s %s\n", p->name, p->base_url ? p->base_url : "(set base_url)",
+		       p->key_env ? p->key_env : "-", p->dialect ? p->dialect : "openai-chat",
+		       p->max_k ? k : "none");
 	}
+}
+
+/* --list-models: one model name per line. */
+static int run_list_models(const struct config *cfg)
+{
+	struct endpoint ep;
+	struct models_list l;
+	struct ts_err err;
+
+	if (config_endpoint(cfg, &ep, &err)) {
+		fprintf(stderr, "tokscope: %s\n", ts_err_msg(&err));
+		return EXIT_USAGE;
+	}
+	if (models_run(&ep, cfg->s.connect_timeout_s, cfg->s.idle_timeout_s, &l, &err)) {
+		fprintf(stderr, "tokscope: %s\n", ts_err_msg(&err));
+		return EXIT_ERROR;
+	}
+	for (size_t i = 0; i < l.n; i++)
+		printf("%s\n", l.names[i]);
+	if (l.n == 0)
+		fprintf(stderr, "tokscope: %s lists no models\n", ep.base_url);
+	models_list_fini(&l);
+	return EXIT_ACCEPT;
 }
 
 /* Returns -1 to go on, else an exit code. */
@@ -190,6 +253,8 @@ static int parse_options(int argc, char **argv, struct options *o, struct config
 		case 'p': o->print = true; break;
 		case OPT_JSON: o->json = true; break;
 		case OPT_NO_STREAM: o->no_stream = true; break;
+		case OPT_CASCADE: o->cascade = true; break;
+		case OPT_COMPARE: o->compare = true; break;
 		case 'c': o->config_path = optarg; break;
 		case OPT_COLOR:
 			if (strcmp(optarg, "auto") == 0)
@@ -207,6 +272,7 @@ static int parse_options(int argc, char **argv, struct options *o, struct config
 			o->replay[o->nreplay++] = optarg;
 			break;
 		case OPT_LIST_PROFILES: list_profiles(cfg); return EXIT_ACCEPT;
+		case OPT_LIST_MODELS: o->list_models = true; break;
 		case 'h': fputs(usage_text, stdout); return EXIT_ACCEPT;
 		case 'V': printf("tokscope %s\n", TOKSCOPE_VERSION); return EXIT_ACCEPT;
 		default: fputs("Try 'tokscope --help'.\n", stderr); return EXIT_USAGE;
@@ -214,6 +280,8 @@ static int parse_options(int argc, char **argv, struct options *o, struct config
 	}
 	if (optind < argc)
 		o->prompt = argv[optind++];
+	if (o->compare && optind < argc)
+		o->compare_b = argv[optind++];
 	if (optind < argc)
 		return usage_error("unexpected argument '%s' (quote the prompt)", argv[optind]);
 	return -1;
@@ -255,34 +323,52 @@ static enum color_depth print_depth(enum color_when w, bool *sgr)
 	return depth;
 }
 
-static void answer_verdict(const struct doc *d, const struct settings *s, struct answer_metrics *m,
-			   struct route_result *r)
+/* The label set from --labels or the config (checked when it was set). */
+static void effective_labels(const struct config *cfg, struct label_set *ls)
 {
-	struct metrics_opts mo = { .quantile = s->quantile, .tok_threshold = s->tok_threshold };
-
-	metrics_answer(d, &mo, m);
-	route_decide(m, (enum route_stat)s->stat, s->threshold, r);
+	if (labels_parse(ls, config_labels(cfg), NULL))
+		ls->n = 0;
 }
 
-static int verdict_exit(const struct doc *d, const struct settings *s, struct printer *pr)
+/* lr's label names point into ls, which the caller keeps. */
+static void answer_verdict(const struct doc *d, const struct config *cfg, const struct label_set *ls,
+			   struct answer_metrics *m, struct label_result *lr, struct route_result *r)
+{
+	struct route_opts ro;
+
+	route_opts_from_settings(&ro, &cfg->s);
+	route_answer(d, ls, &ro, m, lr, r);
+}
+
+static int verdict_code(enum route_verdict v)
+{
+	return v == VERDICT_ACCEPT ? EXIT_ACCEPT : v == VERDICT_CLARIFY ? EXIT_CLARIFY : EXIT_ESCALATE;
+}
+
+static int verdict_exit(const struct doc *d, const struct config *cfg, struct printer *pr)
 {
 	struct answer_metrics m;
+	struct label_set ls;
+	struct label_result lr;
 	struct route_result r;
 
-	answer_verdict(d, s, &m, &r);
+	effective_labels(cfg, &ls);
+	answer_verdict(d, cfg, &ls, &m, &lr, &r);
 	if (pr)
-		printer_summary(pr, d, &m, &r);
-	return r.verdict == VERDICT_ACCEPT ? EXIT_ACCEPT : EXIT_ESCALATE;
+		printer_summary_labels(pr, d, &m, &lr, &r);
+	return verdict_code(r.verdict);
 }
 
 /* The session JSON with one more top-level key, "summary": the aggregates
  * and verdict of each answer (readers of sessions ignore unknown keys). */
-static int write_json(struct doc *const *docs, size_t n, const struct settings *s)
+static int write_json(struct doc *const *docs, size_t n, const struct config *cfg)
 {
 	struct buf out;
 	struct ts_err err;
+	struct label_set ls;
 	int rc;
 
+	effective_labels(cfg, &ls);
 	buf_init(&out, 0);
 	rc = session_write(&out, docs, n, &err);
 	while (!rc && out.len && out.data[out.len - 1] != '}')
@@ -292,10 +378,11 @@ static int write_json(struct doc *const *docs, size_t n, const struct settings *
 		rc = buf_puts(&out, ",\"summary\":[");
 		for (size_t i = 0; i < n && !rc; i++) {
 			struct answer_metrics m;
+			struct label_result lr;
 			struct route_result r;
 
-			answer_verdict(docs[i], s, &m, &r);
-			rc = (i ? buf_putc(&out, ',') : 0) || print_summary_json(&out, &m, &r);
+			answer_verdict(docs[i], cfg, &ls, &m, &lr, &r);
+			rc = (i ? buf_putc(&out, ',') : 0) || print_summary_json_labels(&out, &m, &lr, &r);
 		}
 		if (!rc)
 			rc = buf_puts(&out, "]}\n");
@@ -308,6 +395,38 @@ static int write_json(struct doc *const *docs, size_t n, const struct settings *
 		fwrite(buf_str(&out), 1, out.len, stdout);
 	buf_fini(&out);
 	return rc ? EXIT_ERROR : EXIT_ACCEPT;
+}
+
+/* The request from the settings, to ep: fills xo and reads the prompt
+ * (into *owned, to free, when it comes from standard input). */
+static int request_opts(const struct options *o, const struct config *cfg, const struct endpoint *ep,
+			struct exchange_opts *xo, char **owned, struct ts_err *err)
+{
+	*owned = NULL;
+	*xo = (struct exchange_opts){
+		.ep = ep,
+		.rp = { .model = ep->model, .system = cfg->s.system, .max_tokens = cfg->s.max_tokens,
+			.temperature = cfg->s.temperature, .top_logprobs = cfg->s.top_logprobs,
+			.stream = !o->no_stream },
+		.connect_timeout_s = cfg->s.connect_timeout_s,
+		.idle_timeout_s = cfg->s.idle_timeout_s,
+	};
+	if (!o->prompt || strcmp(o->prompt, "-") == 0) {
+		if (isatty(STDIN_FILENO))
+			fputs("tokscope: reading the prompt from standard input (end it with Ctrl-D)\n", stderr);
+		*owned = read_stdin_prompt();
+		if (!*owned)
+			return ts_err_set(err, TS_ETOOBIG, "prompt on standard input larger than 16 MiB");
+	}
+	xo->rp.prompt = *owned ? *owned : o->prompt;
+	if (ep->max_k > 0 && xo->rp.top_logprobs > ep->max_k)
+		fprintf(stderr, "tokscope: note: top logprobs %d is above %s's maximum of %d: asking for %d\n",
+			xo->rp.top_logprobs, ep->profile, ep->max_k, ep->max_k);
+	if (dialect_find(ep->dialect) && dialect_find(ep->dialect)->raw_prompt && xo->rp.system &&
+	    *xo->rp.system)
+		fprintf(stderr, "tokscope: note: the %s dialect sends the prompt raw: the system prompt is "
+			"left out\n", ep->dialect);
+	return TS_OK;
 }
 
 /* Runs the request (or the replays) into docs; returns the worst outcome. */
@@ -329,33 +448,119 @@ static int print_fetch(const struct options *o, const struct config *cfg, struct
 	}
 	if (config_endpoint(cfg, &ep, err))
 		return err->code;
-	xo = (struct exchange_opts){
-		.ep = &ep,
-		.rp = { .model = ep.model, .system = cfg->s.system, .max_tokens = cfg->s.max_tokens,
-			.temperature = cfg->s.temperature, .top_logprobs = cfg->s.top_logprobs,
-			.stream = !o->no_stream },
-		.connect_timeout_s = cfg->s.connect_timeout_s,
-		.idle_timeout_s = cfg->s.idle_timeout_s,
-	};
-	if (!o->prompt || strcmp(o->prompt, "-") == 0) {
-		if (isatty(STDIN_FILENO))
-			fputs("tokscope: reading the prompt from standard input (end it with Ctrl-D)\n", stderr);
-		owned = read_stdin_prompt();
-		if (!owned)
-			return ts_err_set(err, TS_ETOOBIG, "prompt on standard input larger than 16 MiB");
-	}
-	xo.rp.prompt = owned ? owned : o->prompt;
-	if (ep.max_k > 0 && xo.rp.top_logprobs > ep.max_k)
-		fprintf(stderr, "tokscope: note: top logprobs %d is above %s's maximum of %d: asking for %d\n",
-			xo.rp.top_logprobs, ep.profile, ep.max_k, ep.max_k);
-	rc = exchange_run(docs[0], &xo, pr && !o->json ? on_progress : NULL, pr, err);
+	rc = request_opts(o, cfg, &ep, &xo, &owned, err);
+	if (!rc)
+		rc = exchange_run(docs[0], &xo, pr && !o->json ? on_progress : NULL, pr, err);
 	free(owned);
 	return rc;
 }
 
+static void on_cascade(void *ctx, const struct cascade *c, enum cascade_which w, enum cascade_event ev)
+{
+	struct printer *pr = ctx;
+	const struct cascade_stage *s = cascade_stage(c, w);
+	const char *model = doc_meta(s->doc, DOC_META_MODEL), *prof = doc_meta(s->doc, DOC_META_PROFILE);
+
+	if (ev == CASCADE_EV_TOKENS) {
+		printer_flush_tokens(pr, s->doc, false);
+	} else if (ev == CASCADE_EV_STARTED) {
+		printer_restart(pr);
+		printer_heading(pr, "escalating to the strong model: %s%s%s", prof ? prof : "?",
+				model ? " · " : "", model ? model : "");
+	} else {
+		printer_flush_tokens(pr, s->doc, true);
+		if (s->err.code)
+			fprintf(stderr, "tokscope: %s\n", ts_err_msg(&s->err));
+		if (!s->err.code || s->err.code == TS_ENOLOGPROBS)
+			printer_summary_labels(pr, s->doc, &s->m, &s->lr, &s->r);
+	}
+}
+
+/* --cascade: the cheap answer, then the strong one when its verdict is
+ * ESCALATE (cascade.h). Exits with the final answer's verdict. */
+static int run_cascade(const struct options *o, const struct config *cfg, struct doc **docs,
+		       struct printer *pr)
+{
+	struct endpoint ep, strong;
+	struct cascade_opts co = { .strong = &strong, .auto_escalate = true };
+	struct label_set ls;
+	struct cascade *c = NULL;
+	struct ts_err err;
+	char *owned = NULL;
+	int rc, code = EXIT_ACCEPT;
+
+	ts_err_clear(&err);
+	if (config_endpoint(cfg, &ep, &err) || config_escalation(cfg, &strong, &err)) {
+		fprintf(stderr, "tokscope: %s\n", ts_err_msg(&err));
+		return EXIT_USAGE;
+	}
+	effective_labels(cfg, &ls);
+	co.labels = &ls;
+	route_opts_from_settings(&co.route, &cfg->s);
+	rc = request_opts(o, cfg, &ep, &co.cheap, &owned, &err);
+	if (!rc && !o->json)
+		printer_heading(pr, "cheap model: %s%s%s", ep.profile, ep.model ? " · " : "", ep.model ? ep.model : "");
+	if (!rc)
+		rc = cascade_run(docs[0], docs[1], &co, o->json ? NULL : on_cascade, pr, &c, &err);
+	free(owned);
+	if (!c) {
+		fprintf(stderr, "tokscope: %s\n", ts_err_msg(&err));
+		return rc == TS_ECONFIG ? EXIT_USAGE : EXIT_ERROR;
+	}
+	if (o->json)
+		code = write_json(docs, cascade_escalated(c) ? 2 : 1, cfg);
+	else
+		printer_cascade(pr, c);
+	if (!o->json || code == EXIT_ACCEPT)
+		code = rc ? EXIT_ERROR : verdict_code(cascade_stage(c, cascade_final(c))->r.verdict);
+	cascade_free(c);
+	return code;
+}
+
+/* --compare A.json B.json: the first answer of each; --compare A.json:
+ * A's first two answers (a --cascade --json file: cheap and strong). */
+static int run_compare(const struct options *o, struct printer *pr)
+{
+	struct doc **da = NULL, **db = NULL;
+	size_t na = 0, nb = 0;
+	const struct doc *a, *b;
+	struct compare_result r;
+	struct ts_err err;
+	char name_a[512], name_b[512];
+	int code = EXIT_ERROR;
+
+	if (session_load(o->prompt, &da, &na, &err) ||
+	    (o->compare_b && session_load(o->compare_b, &db, &nb, &err))) {
+		fprintf(stderr, "tokscope: %s\n", ts_err_msg(&err));
+		goto out;
+	}
+	if (na < (o->compare_b ? 1u : 2u) || (o->compare_b && !nb)) {
+		fprintf(stderr, "tokscope: %s holds %s\n", na ? o->compare_b : o->prompt,
+			o->compare_b ? "no answer" : "fewer than two answers");
+		goto out;
+	}
+	a = da[0];
+	b = o->compare_b ? db[0] : da[1];
+	snprintf(name_a, sizeof name_a, "%s%s", o->prompt, o->compare_b ? "" : " #1");
+	snprintf(name_b, sizeof name_b, "%s", o->compare_b ? o->compare_b : o->prompt);
+	if (!o->compare_b)
+		snprintf(name_b + strlen(name_b), sizeof name_b - strlen(name_b), " #2");
+	if (compare_docs(a, b, COMPARE_DEFAULT_TOP, &r, &err)) {
+		fprintf(stderr, "tokscope: %s\n", ts_err_msg(&err));
+		goto out;
+	}
+	printer_compare(pr, a, name_a, b, name_b, &r);
+	compare_fini(&r);
+	code = EXIT_ACCEPT;
+out:
+	session_free_docs(da, na);
+	session_free_docs(db, nb);
+	return code;
+}
+
 static int run_print(const struct options *o, const struct config *cfg)
 {
-	size_t n = o->nreplay ? o->nreplay : 1;
+	size_t n = o->nreplay ? o->nreplay : o->cascade ? 2 : 1;
 	struct doc *docs[MAX_REPLAYS] = { 0 };
 	struct theme theme;
 	struct printer pr;
@@ -370,9 +575,17 @@ static int run_print(const struct options *o, const struct config *cfg)
 		return EXIT_USAGE;
 	}
 	printer_init(&pr, stdout, &theme, depth, sgr, cfg->s.tok_threshold);
+	if (o->compare) {
+		code = run_compare(o, &pr);
+		goto out;
+	}
 	for (size_t i = 0; i < n; i++)
 		if (!(docs[i] = doc_new()))
 			goto out;
+	if (o->cascade) {
+		code = run_cascade(o, cfg, docs, &pr);
+		goto out;
+	}
 	rc = print_fetch(o, cfg, docs, &pr, &err);
 	if (!o->json)
 		printer_flush_tokens(&pr, docs[0], true);
@@ -384,15 +597,27 @@ static int run_print(const struct options *o, const struct config *cfg)
 	if (rc == TS_ENOLOGPROBS)
 		fprintf(stderr, "tokscope: %s\n", ts_err_msg(&err));
 	if (o->json)
-		code = write_json(docs, n, &cfg->s);
+		code = write_json(docs, n, cfg);
 	if (!o->json || code == EXIT_ACCEPT)
-		code = verdict_exit(docs[0], &cfg->s, o->json ? NULL : &pr);
+		code = verdict_exit(docs[0], cfg, o->json ? NULL : &pr);
 	if (rc == TS_ENOLOGPROBS)
 		code = EXIT_ERROR;
 out:
 	for (size_t i = 0; i < n; i++)
 		doc_free(docs[i]);
 	return code;
+}
+
+/* Usage errors in how --cascade, --compare and --replay combine; -1 when fine. */
+static int check_modes(const struct options *o)
+{
+	if (o->compare && !o->prompt)
+		return usage_error("--compare takes two session files (A.json B.json), or one with two answers");
+	if (o->compare && (o->cascade || o->nreplay || o->json))
+		return usage_error("--compare does not combine with --cascade, --replay or --json");
+	if (o->cascade && o->nreplay)
+		return usage_error("--cascade asks two servers; it cannot replay recordings");
+	return -1;
 }
 
 static bool is_session_path(const char *s)
@@ -450,7 +675,9 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	rc = parse_options(argc, argv, &o, &cfg);
-	if (rc < 0 && o.json && !o.print)
+	if (rc < 0)
+		rc = check_modes(&o);
+	if (rc < 0 && (o.json || o.cascade || o.compare) && !o.print)
 		o.print = true;
 	if (rc < 0 && o.nreplay > 1 && !o.json)
 		rc = usage_error("several --replay options need --json");
@@ -459,7 +686,10 @@ int main(int argc, char **argv)
 		rc = EXIT_ERROR;
 	}
 	if (rc < 0) {
-		rc = o.print || o.nreplay ? run_print(&o, &cfg) : run_tui(&o, &cfg);
+		if (o.list_models)
+			rc = run_list_models(&cfg);
+		else
+			rc = o.print || o.nreplay ? run_print(&o, &cfg) : run_tui(&o, &cfg);
 		http_global_cleanup();
 	}
 	config_fini(&cfg);
