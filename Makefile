@@ -30,7 +30,7 @@ TUI_OBJ  = $(TUI_SRC:%.c=$(BUILD)/%.o)
 GEN_OBJ  = $(BUILD)/gen/default_theme.o $(BUILD)/gen/demo_session.o
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
-TOOLS    = $(BUILD)/tests/fixture_server
+TOOLS    = $(BUILD)/tests/fixture_server $(BUILD)/tests/demo_build
 
 .PHONY: demo all run check test unit deps asan valgrind bench install uninstall clean lint fuzz
 all: $(BUILD)/tokscope
@@ -64,6 +64,10 @@ $(BUILD)/tests/fixture_server: tests/fixture_server.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -o $@ $<
 
+$(BUILD)/tests/demo_build: tests/demo_build.c $(BUILD)/libtokscope.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -o $@ $< $(BUILD)/libtokscope.a $(PKG_LIBS)
+
 # Debian packages each pkg-config module comes from.
 DEB_ncursesw = libncurses-dev
 DEB_libcurl  = libcurl4-openssl-dev
@@ -89,15 +93,20 @@ check: deps
 
 unit-bins: $(UNIT_BIN) $(TOOLS)
 
-# Remakes the bundled demo from the recordings; classifier cases first.
-DEMO_CASES = mailcls/mailcls-190K/a_seed_email_stream mailcls/mailcls-190K/b_work_spam_tie_email_stream \
-  mailcls/mailcls-1M/b_work_spam_tie_email_stream mailcls/mailcls-190K/d_ticket_mixed_stream \
-  mailcls/mailcls-1M/d_ticket_mixed_stream mailcls/mailcls-190K/e_seed_email_top20_stream \
-  stories260k/b_email_ambiguous_grammar_stream stories260k/d_utf8_forced_emoji_stream \
-  stories260k/d_utf8_forced_japanese_stream stories260k/c_open_question_stream_top20
-demo: all
-	./$(BUILD)/tokscope --json $(foreach c,$(DEMO_CASES),--replay tests/fixtures/llamacpp-$(c)) \
-	  > examples/demo-session.json.tmp; test $$? -le 3 && mv examples/demo-session.json.tmp examples/demo-session.json
+# Remakes the bundled demo from the recordings; classifier cases first, each
+# with the labels its system prompt names (tests/demo_build.c).
+MAILCLS = tests/fixtures/llamacpp-mailcls
+STORIES = tests/fixtures/llamacpp-stories260k
+DEMO_CASES = --labels 'work, personal, spam, other' $(MAILCLS)/mailcls-190K/a_seed_email_stream \
+  $(MAILCLS)/mailcls-190K/b_work_spam_tie_email_stream $(MAILCLS)/mailcls-1M/b_work_spam_tie_email_stream \
+  --labels 'billing, bug report, feature request, account access' $(MAILCLS)/mailcls-190K/d_ticket_billing_stream \
+  $(MAILCLS)/mailcls-190K/d_ticket_mixed_stream $(MAILCLS)/mailcls-1M/d_ticket_mixed_stream \
+  --labels 'work, personal, spam, other' $(MAILCLS)/mailcls-190K/e_seed_email_top20_stream \
+  $(STORIES)/b_email_ambiguous_grammar_stream --labels '' $(STORIES)/d_utf8_forced_emoji_stream \
+  $(STORIES)/d_utf8_forced_japanese_stream $(STORIES)/c_open_question_stream_top20
+demo: all $(BUILD)/tests/demo_build
+	./$(BUILD)/tests/demo_build $(DEMO_CASES) > examples/demo-session.json.tmp
+	mv examples/demo-session.json.tmp examples/demo-session.json
 
 asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan \
@@ -121,7 +130,7 @@ $(BUILD)/bench: tests/bench/bench.c tests/bench/gen.c tests/bench/gen.h $(TUI_OB
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ tests/bench/bench.c tests/bench/gen.c $(TUI_OBJ) \
 	  $(BUILD)/libtokscope.a $(PKG_LIBS)
 
-# libFuzzer targets (clang): make fuzz FUZZ=sse|ingest|dialects|session SECONDS=60
+# libFuzzer targets (clang): make fuzz FUZZ=sse|ingest|dialects|session|reqcopy SECONDS=60
 FUZZ ?= sse
 SECONDS ?= 60
 fuzz:

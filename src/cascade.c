@@ -31,8 +31,9 @@ static struct exchange *stage_start(struct cascade *c, enum cascade_which w, str
 	return c->x[w];
 }
 
-struct cascade *cascade_start(struct http_loop *loop, struct doc *cheap, struct doc *strong,
-			      const struct cascade_opts *o, struct ts_err *err)
+/* A cascade with nothing started yet. */
+static struct cascade *cascade_new(struct http_loop *loop, struct doc *cheap, struct doc *strong,
+				   const struct cascade_opts *o, struct ts_err *err)
 {
 	struct cascade *c = calloc(1, sizeof *c);
 
@@ -50,7 +51,15 @@ struct cascade *cascade_start(struct http_loop *loop, struct doc *cheap, struct 
 		c->strong_ep = *o->strong;
 	c->st[CASCADE_CHEAP].doc = cheap;
 	c->st[CASCADE_STRONG].doc = strong;
-	if (!stage_start(c, CASCADE_CHEAP, err)) {
+	return c;
+}
+
+struct cascade *cascade_start(struct http_loop *loop, struct doc *cheap, struct doc *strong,
+			      const struct cascade_opts *o, struct ts_err *err)
+{
+	struct cascade *c = cascade_new(loop, cheap, strong, o, err);
+
+	if (c && !stage_start(c, CASCADE_CHEAP, err)) {
 		free(c);
 		return NULL;
 	}
@@ -84,6 +93,25 @@ static int strong_start(struct cascade *c, struct ts_err *err)
 	if (err)
 		*err = e;
 	return e.code;
+}
+
+struct cascade *cascade_adopt(struct http_loop *loop, struct doc *cheap, struct doc *strong,
+			      const struct cascade_opts *o, const struct ts_err *cheap_outcome,
+			      struct ts_err *err)
+{
+	struct cascade *c = cascade_new(loop, cheap, strong, o, err);
+	struct cascade_stage *s;
+
+	if (!c)
+		return NULL;
+	s = &c->st[CASCADE_CHEAP];
+	s->started = s->done = true;
+	if (cheap_outcome)
+		s->err = *cheap_outcome;
+	stage_judge(c, s);
+	if (c->o.auto_escalate && c->o.strong && wants_escalation(s))
+		strong_start(c, NULL);
+	return c;
 }
 
 /* Polls stage w's exchange; true when it has just finished. */

@@ -6,7 +6,8 @@
  * classification and the verdict (route.h). It runs on the caller's
  * http_loop through exchange_start, like a single request: print mode runs
  * it with cascade_run, the TUI with cascade_start + cascade_poll after each
- * http_loop_perform, drawing both documents as they fill.
+ * http_loop_perform, drawing both documents as they fill (or, for an
+ * answer it already holds, cascade_adopt + cascade_poll).
  *
  * The strong request is the same request: the same messages, max_tokens,
  * temperature, top_logprobs and stream flag (req_params copied from the
@@ -78,6 +79,20 @@ struct cascade;
  * must outlive the cascade. */
 struct cascade *cascade_start(struct http_loop *loop, struct doc *cheap, struct doc *strong,
 			      const struct cascade_opts *o, struct ts_err *err);
+
+/* A cascade whose cheap stage is an answer already there (the TUI's answer
+ * on screen, or one loaded from a session): cheap is borrowed and not
+ * cleared, and is judged at once as if its exchange had ended with
+ * cheap_outcome (NULL: TS_OK). o->cheap describes the request that gave
+ * it: its req_params, timeouts and body (NULL) are what the strong request
+ * copies; its ep may be NULL. With o->auto_escalate the strong request
+ * starts now when the verdict says so, exactly as cascade_poll would (a
+ * failure to start is the strong stage's outcome); otherwise
+ * cascade_escalate starts it. Returns NULL only when out of memory (err
+ * says so). Lifetimes as for cascade_start. */
+struct cascade *cascade_adopt(struct http_loop *loop, struct doc *cheap, struct doc *strong,
+			      const struct cascade_opts *o, const struct ts_err *cheap_outcome,
+			      struct ts_err *err);
 
 /* Call after each http_loop_perform. Judges a stage when its exchange
  * finishes and, with auto_escalate, starts the strong request (a failure to

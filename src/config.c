@@ -18,7 +18,7 @@
 
 /* What a profile starts from: the built-in ones, or a name from the file. */
 struct profile_spec {
-	const char *name, *base_url, *key_env, *model, *dialect, *auth, *query;
+	const char *name, *base_url, *key_env, *model, *dialect, *auth, *query, *prefill;
 	int max_k;
 };
 
@@ -37,13 +37,13 @@ static const struct profile_spec builtin_profiles[] = {
 	  .query = "api-version=2024-10-21", .max_k = 20 },
 	/* llama-server only checks a key when started with --api-key. */
 	{ .name = "llamacpp", .base_url = "http://127.0.0.1:8080/v1", .key_env = "LLAMA_API_KEY",
-	  .max_k = CONFIG_K_UNBOUNDED },
+	  .prefill = "llamacpp", .max_k = CONFIG_K_UNBOUNDED },
 	{ .name = "llamacpp-completion", .base_url = "http://127.0.0.1:8080", .key_env = "LLAMA_API_KEY",
 	  .dialect = "llamacpp-completion", .max_k = CONFIG_K_UNBOUNDED },
 	/* vLLM's limit is the server's --max-logprobs (20 unless raised): the
 	 * server says so when it is exceeded. */
 	{ .name = "vllm", .base_url = "http://127.0.0.1:8000/v1", .key_env = "VLLM_API_KEY",
-	  .max_k = CONFIG_K_UNBOUNDED },
+	  .prefill = "vllm", .max_k = CONFIG_K_UNBOUNDED },
 	{ .name = "ollama", .base_url = "http://127.0.0.1:11434", .model = "llama3.2",
 	  .dialect = "ollama-chat", .max_k = 20 },
 	{ .name = "ollama-generate", .base_url = "http://127.0.0.1:11434", .model = "llama3.2",
@@ -85,6 +85,7 @@ static void profile_fini(struct profile *p)
 	free(p->query);
 	free(p->labels);
 	free(p->escalate_to);
+	free(p->prefill);
 	*p = (struct profile){ 0 };
 }
 
@@ -94,7 +95,8 @@ static int profile_make(struct profile *p, const struct profile_spec *spec, bool
 	if (config_strset(&p->name, spec->name) || config_strset(&p->base_url, spec->base_url) ||
 	    config_strset(&p->key_env, spec->key_env) || config_strset(&p->model, spec->model) ||
 	    config_strset(&p->dialect, spec->dialect ? spec->dialect : CONFIG_DEFAULT_DIALECT) ||
-	    config_strset(&p->auth, spec->auth) || config_strset(&p->query, spec->query)) {
+	    config_strset(&p->auth, spec->auth) || config_strset(&p->query, spec->query) ||
+	    config_strset(&p->prefill, spec->prefill)) {
 		profile_fini(p);
 		return TS_ENOMEM;
 	}
@@ -231,7 +233,7 @@ static int bad_env_name(const char *key, struct ts_err *err)
 
 enum setting_kind {
 	SET_STRING, SET_TEXT, SET_ENV, SET_URL, SET_INT, SET_LONG, SET_DOUBLE, SET_STAT, SET_PROFILE,
-	SET_LABELS
+	SET_LABELS, SET_BOOL
 };
 
 struct setting {
@@ -249,7 +251,7 @@ static const struct setting settings_table[] = {
 	SETTING("key_env", SET_ENV, key_env, 0, 0),
 	SETTING("system", SET_TEXT, system, 0, 0),
 	SETTING("theme", SET_TEXT, theme, 0, 0),
-	SETTING("top_logprobs", SET_INT, top_logprobs, 0, 20),
+	SETTING("top_logprobs", SET_INT, top_logprobs, 0, CONFIG_MAX_TOP_K),
 	SETTING("max_tokens", SET_INT, max_tokens, 1, 1000000),
 	SETTING("temperature", SET_DOUBLE, temperature, 0, 2),
 	SETTING("threshold", SET_DOUBLE, threshold, 0, 1),
@@ -262,6 +264,7 @@ static const struct setting settings_table[] = {
 	SETTING("escalate_to", SET_STRING, escalate_to, 0, 0),
 	SETTING("margin", SET_DOUBLE, margin, 0, 1),
 	SETTING("min_label_mass", SET_DOUBLE, min_label_mass, 0, 1),
+	SETTING("auto_escalate", SET_BOOL, auto_escalate, 0, 0),
 };
 #undef SETTING
 
@@ -341,6 +344,21 @@ static int setting_number(struct config *c, const struct setting *st, const char
 	return TS_OK;
 }
 
+static int setting_bool(struct config *c, const struct setting *st, const char *value,
+			struct ts_err *err)
+{
+	static const char *const yes[] = { "true", "yes", "on", "1" }, *const no[] = { "false", "no", "off", "0" };
+	bool *dst = (bool *)((char *)&c->s + st->off);
+
+	for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+		if (strcmp(value, yes[i]) == 0 || strcmp(value, no[i]) == 0) {
+			*dst = strcmp(value, yes[i]) == 0;
+			return TS_OK;
+		}
+	}
+	return ts_err_set(err, TS_ECONFIG, "%s: '%s' is neither true nor false", st->key, value);
+}
+
 /* config_set without the check that a profile exists: in the file, the
  * [profile NAME] section may come after [defaults]. */
 static int config_set_any(struct config *c, const char *key, const char *value, struct ts_err *err)
@@ -357,6 +375,8 @@ static int config_set_any(struct config *c, const char *key, const char *value, 
 	case SET_LONG:
 	case SET_DOUBLE:
 		return setting_number(c, st, value, err);
+	case SET_BOOL:
+		return setting_bool(c, st, value, err);
 	case SET_STAT:
 		s = route_stat_parse(value);
 		if (s < 0)
@@ -432,6 +452,9 @@ static int profile_check(const char *key, const char *value, struct ts_err *err)
 		return ts_err_set(err, TS_ECONFIG, "auth: '%s' is neither bearer, none nor a header name", value);
 	if (strcmp(key, "labels") == 0)
 		return check_labels(value, err);
+	if (strcmp(key, "prefill") == 0 && *value && strcmp(value, "vllm") != 0 &&
+	    strcmp(value, "llamacpp") != 0 && strcmp(value, "none") != 0)
+		return ts_err_set(err, TS_ECONFIG, "prefill: '%s' is neither vllm, llamacpp nor none", value);
 	return TS_OK;
 }
 
@@ -446,6 +469,7 @@ static int profile_set(struct profile *p, const char *key, const char *value, st
 		{ "query", offsetof(struct profile, query) },
 		{ "labels", offsetof(struct profile, labels) },
 		{ "escalate_to", offsetof(struct profile, escalate_to) },
+		{ "prefill", offsetof(struct profile, prefill) },
 	};
 	long k;
 	int rc;
@@ -469,7 +493,7 @@ static int profile_set(struct profile *p, const char *key, const char *value, st
 		return TS_OK;
 	}
 	return ts_err_set(err, TS_ECONFIG, "unknown profile key '%s' (base_url, key_env, model, "
-			  "dialect, max_k, auth, query, labels, escalate_to)", key);
+			  "dialect, max_k, auth, query, labels, escalate_to, prefill)", key);
 }
 
 /* The NAME of a "profile NAME" section, or NULL. */
@@ -580,6 +604,7 @@ int config_endpoint(const struct config *c, struct endpoint *ep, struct ts_err *
 		.max_k = p->max_k,
 		.auth = p->auth,
 		.query = p->query,
+		.prefill = p->prefill,
 	};
 	/* An empty override means "none" (no model field, no key). */
 	if (ep->model && !*ep->model)

@@ -16,6 +16,7 @@
  *   tok_threshold = 0.5    connect_timeout = 10  idle_timeout = 60
  *   labels = work, personal, spam, other     margin = 0.3
  *   min_label_mass = 0.5   escalate_to = strong:big-model
+ *   auto_escalate = false  (true: the explorer escalates ESCALATE answers)
  *
  *   [profile mylocal]
  *   base_url = http://127.0.0.1:8080/v1
@@ -26,6 +27,8 @@
  *   auth = bearer          (or none, or a header name: api-key)
  *   query = api-version=2024-10-21
  *   labels = ...           escalate_to = PROFILE[:MODEL]
+ *   prefill = vllm         (or llamacpp, or none: how an openai-chat server
+ *                           continues an assistant prefix, for branching)
  *
  * labels and escalate_to in [defaults] (or on the command line) win over a
  * profile's; a profile's apply when neither sets them. An empty value
@@ -44,6 +47,16 @@
 
 #define CONFIG_MAX_PROFILES 64
 #define CONFIG_K_UNBOUNDED 0   /* max_k 0: the provider sets no maximum */
+/* The most alternatives per token tokscope asks for (top_logprobs, -n, the
+ * editor). A profile's max_k lowers it, with a notice; an unbounded one
+ * (llama.cpp; vLLM, whose server enforces its own --max-logprobs and says
+ * so) gets up to this. Why 100: llama.cpp sets no limit, but each
+ * alternative costs about 85 bytes of JSON per token on the wire (in its
+ * streams) and in a session, O(k) per token in every measure, and a row in
+ * the inspector;
+ * beyond 100 the mass outside the top k is too small to change a bound or
+ * a verdict. (The document itself keeps up to DOC_MAX_ALTS = 255.) */
+#define CONFIG_MAX_TOP_K 100
 
 struct profile {
 	char *name;
@@ -59,6 +72,10 @@ struct profile {
 	char *query;        /* appended to every URL ("api-version=2024-10-21"); NULL: none */
 	char *labels;       /* label set for this profile, or NULL */
 	char *escalate_to;  /* its strong partner "PROFILE[:MODEL]", or NULL */
+	/* How an openai-chat server continues an assistant prefix (branch.h):
+	 * "vllm" (continue_final_message), "llamacpp" (a trailing assistant
+	 * message is prefilled), or NULL / "none": it cannot. */
+	char *prefill;
 	bool builtin;
 };
 
@@ -83,6 +100,8 @@ struct settings {
 	char *escalate_to;  /* "PROFILE[:MODEL]" of the strong model; NULL: the profile's */
 	double margin;      /* μ, default 0.3 (route.h) */
 	double min_label_mass; /* default 0.5 (route.h) */
+	bool auto_escalate; /* the explorer sends an ESCALATE answer's request to
+			     * escalate_to by itself (key A toggles); default false */
 	/* which fields the config file or command line set (for "is an endpoint
 	 * configured?") */
 	bool endpoint_set;
@@ -123,6 +142,7 @@ struct endpoint {
 	int max_k;
 	const char *auth;       /* as in struct profile; NULL: bearer */
 	const char *query;      /* may be NULL */
+	const char *prefill;    /* as in struct profile; may be NULL */
 };
 /* Resolves the selected profile plus overrides. TS_ECONFIG when the profile
  * is unknown or has no base URL. */

@@ -1,10 +1,12 @@
 /* demo.h — the bundled demo session, compiled into the binary.
  *
  * examples/demo-session.json is made from the real llama-server recordings
- * in tests/fixtures/ by `make demo` (print mode's --replay --json), and
- * compiled in, so a bare `tokscope` works anywhere, uninstalled and offline.
- * It leads with the classifier cases (a weak and a strong email/ticket
- * classifier: confident, ambiguous, escalated), then a grammar-constrained
+ * in tests/fixtures/ by `make demo` (tests/demo_build.c: each recording
+ * replayed as --replay does, the classifier answers given the label set
+ * their system prompt names), and compiled in, so a bare `tokscope` works
+ * anywhere, uninstalled and offline. It leads with the classifier cases (a
+ * weak and a strong email/ticket classifier: confident, ambiguous and
+ * escalated, a shared first token to clarify), then a grammar-constrained
  * classification, the emoji and Japanese byte-split cases and free text. */
 #ifndef TOKSCOPE_DEMO_H
 #define TOKSCOPE_DEMO_H

@@ -44,6 +44,10 @@ static const char *const meta_names[DOC_META_COUNT] = {
 	[DOC_META_PROVENANCE] = "provenance",
 	[DOC_META_STARTED] = "started",
 	[DOC_META_TITLE] = "title",
+	[DOC_META_LABELS] = "labels",
+	[DOC_META_UID] = "uid",
+	[DOC_META_BRANCH_OF] = "branch_of",
+	[DOC_META_BRANCH_AT] = "branch_at",
 };
 
 static void doc_reset_facts(struct doc *d)
@@ -248,6 +252,7 @@ int doc_append(struct doc *d, const struct doc_token_in *in, struct ts_err *err)
 	};
 	t->flags = (uint8_t)((clamped ? DOC_TOK_CLAMPED : 0) |
 			     (in->bytes_derived ? DOC_TOK_BYTES_DERIVED : 0) |
+			     (in->forced ? DOC_TOK_FORCED : 0) |
 			     (in->id >= 0 ? DOC_TOK_HAS_ID : 0));
 	if (in->len)
 		memcpy(d->text + d->textlen, in->bytes, in->len);
@@ -255,6 +260,36 @@ int doc_append(struct doc *d, const struct doc_token_in *in, struct ts_err *err)
 	d->nalts += in->nalt;
 	d->ntokens++;
 	return TS_OK;
+}
+
+int doc_append_copy(struct doc *d, const struct doc *src, size_t i, double t_ms, struct ts_err *err)
+{
+	const struct doc_token *st = &src->tokens[i];
+	struct doc_alt_in alts[DOC_MAX_ALTS];
+	struct doc_token_in in = {
+		.len = st->len,
+		.logprob = st->flags & DOC_TOK_CLAMPED ? -INFINITY : st->logprob,
+		.id = st->flags & DOC_TOK_HAS_ID ? st->id : -1,
+		.bytes_derived = st->flags & DOC_TOK_BYTES_DERIVED,
+		.forced = st->flags & DOC_TOK_FORCED,
+		.t_ms = t_ms,
+		.alts = alts,
+		.nalt = st->nalt,
+	};
+	int rc;
+
+	in.bytes = doc_token_bytes(src, i, &in.len);
+	for (size_t j = 0; j < st->nalt; j++) {
+		const struct doc_alt *a = doc_alt(src, i, j);
+
+		alts[j] = (struct doc_alt_in){ .logprob = a->logprob, .id = -1 };
+		alts[j].bytes = doc_str(src, a->str, &alts[j].len);
+	}
+	rc = doc_append(d, &in, err);
+	/* The rank may have come from ids the alternatives no longer carry. */
+	if (!rc)
+		d->tokens[d->ntokens - 1].rank = st->rank;
+	return rc;
 }
 
 size_t doc_count(const struct doc *d)

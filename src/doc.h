@@ -39,6 +39,9 @@ enum doc_token_flags {
 	DOC_TOK_CLAMPED      = 1 << 0,  /* logprob was a sentinel, now the floor */
 	DOC_TOK_BYTES_DERIVED = 1 << 1, /* the API gave no bytes: taken from the text */
 	DOC_TOK_HAS_ID       = 1 << 2,
+	DOC_TOK_FORCED       = 1 << 3,  /* placed by a branch, not sampled: the
+					 * alternative picked, with its logprob in
+					 * the parent answer */
 };
 
 /* One token as stored. 32 bytes. */
@@ -76,6 +79,7 @@ struct doc_token_in {
 	double logprob;
 	int32_t id;         /* -1 when unknown */
 	bool bytes_derived; /* bytes were derived from the token text */
+	bool forced;        /* DOC_TOK_FORCED */
 	double t_ms;        /* arrival time, < 0 when unknown */
 	const struct doc_alt_in *alts;
 	size_t nalt;
@@ -103,6 +107,16 @@ enum doc_meta_key {
 	DOC_META_PROVENANCE,    /* where a replayed/demo answer came from */
 	DOC_META_STARTED,       /* ISO 8601 UTC time the request was sent */
 	DOC_META_TITLE,         /* short name shown in lists (demo case name) */
+	DOC_META_LABELS,        /* the answer's own label set ("work, personal",
+				 * labels.h); "" means explicitly none. Front
+				 * ends judge the answer with it when set. */
+	DOC_META_UID,           /* a stable name for the answer, given when it
+				 * joins a tree of branches (branch.h) */
+	DOC_META_BRANCH_OF,     /* a branch: the uid of the answer it branched from */
+	DOC_META_BRANCH_AT,     /* a branch: the token index (0-based, decimal)
+				 * where it left its parent; the alternative
+				 * taken is this document's token there, flagged
+				 * DOC_TOK_FORCED */
 	DOC_META_COUNT
 };
 
@@ -118,6 +132,12 @@ void doc_clear(struct doc *d);
  * one, else by bytes). Fails with TS_ETOOBIG past the limits above, leaving
  * the document unchanged. */
 int doc_append(struct doc *d, const struct doc_token_in *in, struct ts_err *err);
+
+/* Appends a copy of token i of src: bytes, logprob (clamped stays
+ * clamped), id, rank, flags and alternatives, with arrival time t_ms
+ * (< 0: unknown). src is another document. Same limits and failure as
+ * doc_append. */
+int doc_append_copy(struct doc *d, const struct doc *src, size_t i, double t_ms, struct ts_err *err);
 
 size_t doc_count(const struct doc *d);
 const struct doc_token *doc_token(const struct doc *d, size_t i);

@@ -27,7 +27,8 @@
 	X(TS_ESESSION,  "invalid session file") \
 	X(TS_ECONFIG,   "invalid configuration") \
 	X(TS_ETHEME,    "invalid theme") \
-	X(TS_ENOLOGPROBS, "the answer carries no logprobs")
+	X(TS_ENOLOGPROBS, "the answer carries no logprobs") \
+	X(TS_EUNSUPPORTED, "the API cannot do that")
 
 enum ts_status {
 #define TS_ENUM(name, msg) name,

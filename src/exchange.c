@@ -20,6 +20,7 @@ struct exchange {
 	char key_env[128];      /* for hints; the key itself is never kept here */
 	char origin[256];
 	bool key_missing;
+	size_t prefix;          /* tokens d held before (a branch's prefix) */
 };
 
 static int exchange_on_data(void *ctx, const char *p, size_t n, double now_ms)
@@ -75,6 +76,13 @@ static int exchange_prepare(struct exchange *x, const struct exchange_opts *o, s
 	int rc;
 
 	*rp = o->rp;
+	if (o->body) {
+		rc = dialect_url(x->dl, rp->stream ? DIALECT_URL_STREAM : DIALECT_URL_REQUEST, o->ep->base_url,
+				 rp->model, o->ep->query, url, err);
+		if (!rc && buf_puts(body, o->body))
+			rc = ts_err_set(err, TS_ETOOBIG, "request body too large");
+		return rc;
+	}
 	if (o->ep->max_k > 0 && rp->top_logprobs > o->ep->max_k) {
 		n += (size_t)snprintf(x->notice, sizeof x->notice, "top logprobs %d is above %s's maximum of %d: asking for %d",
 				      rp->top_logprobs, o->ep->profile, o->ep->max_k, o->ep->max_k);
@@ -145,7 +153,7 @@ struct exchange *exchange_start(struct http_loop *loop, struct doc *d, const str
 				struct ts_err *err)
 {
 	struct exchange *x;
-	struct ingest_opts io = { .stream = o->rp.stream };
+	struct ingest_opts io = { .stream = o->rp.stream, .prefix = o->body ? doc_count(d) : 0 };
 
 	x = calloc(1, sizeof *x);
 	if (!x) {
@@ -153,6 +161,7 @@ struct exchange *exchange_start(struct http_loop *loop, struct doc *d, const str
 		return NULL;
 	}
 	x->doc = d;
+	x->prefix = io.prefix;
 	x->dl = dialect_find(o->ep->dialect);
 	if (!x->dl) {
 		ts_err_set(err, TS_ECONFIG, "unknown dialect '%s' in profile %s", o->ep->dialect, o->ep->profile);
@@ -161,7 +170,8 @@ struct exchange *exchange_start(struct http_loop *loop, struct doc *d, const str
 	}
 	if (o->ep->key_env)
 		snprintf(x->key_env, sizeof x->key_env, "%s", o->ep->key_env);
-	doc_clear(d);
+	if (!o->body)
+		doc_clear(d);
 	x->ing = ingest_new(d, x->dl, &io);
 	if (!x->ing || exchange_launch(x, loop, o, err)) {
 		if (!x->ing)
@@ -214,7 +224,7 @@ static void exchange_conclude(struct exchange *x, const struct http_result *res)
 			snprintf(x->outcome.msg, sizeof x->outcome.msg, "%s", res->msg);
 		}
 	} else if (res->code == TS_ECANCEL) {
-		ts_err_set(&x->outcome, TS_ECANCEL, "cancelled after %zu tokens", doc_count(x->doc));
+		ts_err_set(&x->outcome, TS_ECANCEL, "cancelled after %zu tokens", doc_count(x->doc) - x->prefix);
 	}
 	if (x->outcome.code) {
 		doc_info(x->doc)->incomplete = doc_info(x->doc)->incomplete || x->outcome.code != TS_ENOLOGPROBS;

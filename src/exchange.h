@@ -22,11 +22,18 @@ struct exchange_opts {
 	struct req_params rp;       /* top_logprobs is clamped to ep->max_k */
 	long connect_timeout_s;
 	long idle_timeout_s;
+	/* A branch's continuation (branch.h), or NULL. When set, this body is
+	 * sent as is instead of the dialect's request built from rp (rp still
+	 * gives the URL's model, stream, and k for the metadata), and the
+	 * document keeps the tokens and metadata it holds (the prefix): the
+	 * answer's tokens are appended after them. */
+	const char *body;
 };
 
 struct exchange;
 
-/* Clears d, fills its request metadata, starts the transfer on loop.
+/* Clears d (unless o->body is set), fills its request metadata, starts
+ * the transfer on loop.
  * Returns NULL and sets err when the request cannot start (unknown dialect,
  * key variable named but unset is NOT an error: the request goes without a
  * key and the server's 401 is shown). d and loop are borrowed. */

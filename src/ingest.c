@@ -155,7 +155,7 @@ static int ingest_check_logprobs(struct ingest *in, struct ts_err *err)
 	size_t plen;
 
 	doc_plain(in->doc, &plen);
-	if (doc_count(in->doc) > 0 || plen == 0)
+	if (doc_count(in->doc) > in->opts.prefix || plen == 0)
 		return TS_OK;
 	doc_info(in->doc)->logprobs_missing = true;
 	return ts_err_set(err, TS_ENOLOGPROBS, "%s%s%s%s sent text without logprobs for model %s: it ignores "
@@ -180,7 +180,7 @@ int ingest_finish(struct ingest *in, double now_ms, struct ts_err *err)
 		rc = ingest_stream_finish(in, err);
 		if ((!rc || rc == TS_EJSON) && !in->st.done)
 			rc = ts_err_set(err, TS_ECUT, "the stream ended before its end marker after %zu tokens%s",
-					doc_count(in->doc), rc ? " (cut inside an event)" : "");
+					doc_count(in->doc) - in->opts.prefix, rc ? " (cut inside an event)" : "");
 	}
 	if (rc) {
 		doc_info(in->doc)->incomplete = true;
@@ -194,5 +194,5 @@ bool ingest_started(const struct ingest *in)
 	size_t plen;
 
 	doc_plain(in->doc, &plen);
-	return doc_count(in->doc) > 0 || plen > 0;
+	return doc_count(in->doc) > in->opts.prefix || plen > 0;
 }

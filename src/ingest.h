@@ -22,6 +22,9 @@ struct ingest_opts {
 	bool stream;            /* the body is a stream, framed as dl->framing says */
 	size_t max_line;        /* line limit of the framing, 0 = default */
 	size_t max_body;        /* non-streamed body limit, 0 = INGEST_MAX_BODY */
+	size_t prefix;          /* tokens the document held before the response
+				 * (a branch's prefix): they do not count as
+				 * arrived */
 };
 
 struct ingest;

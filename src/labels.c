@@ -124,6 +124,16 @@ void labels_format(const struct label_set *ls, char *out, size_t outsz)
 		at += (size_t)snprintf(out + at, outsz - at, "%s%s", i ? ", " : "", ls->name[i]);
 }
 
+int labels_from_doc(struct label_set *ls, const struct doc *d, struct ts_err *err)
+{
+	const char *v = doc_meta(d, DOC_META_LABELS);
+
+	ls->n = 0;
+	if (!v)
+		return 0;
+	return labels_parse(ls, v, err) ? -1 : 1;
+}
+
 int labels_match(const struct label_set *ls, const uint8_t *p, size_t n, uint32_t *mask, bool *strict)
 {
 	char t[LABELS_MAX_LEN];

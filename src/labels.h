@@ -92,6 +92,14 @@ int labels_parse(struct label_set *ls, const char *list, struct ts_err *err);
 /* Writes the set back as "a, b, c" into out (truncated to outsz). */
 void labels_format(const struct label_set *ls, char *out, size_t outsz);
 
+/* The label set answer d carries (DOC_META_LABELS, as a session stores it)
+ * into *ls. Returns 1 when d has one that parses (an empty value gives
+ * n = 0: explicitly no labels), 0 when d has none, and −1 with labels_parse's
+ * message in err (may be NULL) when its value does not parse; *ls then has
+ * n = 0. Front ends: an answer's own set wins over the global one (the TUI
+ * always, print mode unless --labels is given). */
+int labels_from_doc(struct label_set *ls, const struct doc *d, struct ts_err *err);
+
 /* Normalises bytes p[0..n) as above into out (at most outsz − 1 bytes,
  * NUL-terminated, cut at outsz − 1); returns the normalised length before
  * any cut. */

@@ -27,6 +27,7 @@
 #include "src/replay.h"
 #include "src/route.h"
 #include "src/session.h"
+#include "src/text.h"
 #include "src/theme.h"
 #include "tui/tui.h"
 
@@ -42,6 +43,7 @@ struct options {
 	bool cascade;
 	bool compare;
 	bool list_models;
+	bool labels_given;        /* --labels: wins over an answer's own labels */
 	enum color_when color;
 	const char *config_path;
 	const char *replay[MAX_REPLAYS];
@@ -53,7 +55,8 @@ struct options {
 static const char usage_text[] =
 "usage: tokscope [options] [SESSION.json]          open the explorer (TUI)\n"
 "       tokscope --print [options] [PROMPT | -]    stream one answer to stdout\n"
-"       tokscope --compare A.json [B.json]         compare two saved answers\n"
+"       tokscope --print [options] SESSION.json    print a saved session's answers\n"
+"       tokscope --compare A.json [B.json]         compare two saved answers side by side\n"
 "\n"
 "Without an endpoint configured, the explorer opens a bundled demo session.\n"
 "\n"
@@ -69,7 +72,8 @@ static const char usage_text[] =
 "                            (keys are never taken on the command line)\n"
 "Request:\n"
 "  -s, --system TEXT         system prompt\n"
-"  -n, --top-logprobs K      alternatives per token (default 5)\n"
+"  -n, --top-logprobs K      alternatives per token, 0-100 (default 5; above\n"
+"                            the profile's maximum: lowered, with a note)\n"
 "  -t, --max-tokens N        maximum answer length (default 256)\n"
 "  -T, --temperature X       sampling temperature (default: the server's)\n"
 "      --no-stream           ask for the whole answer at once\n"
@@ -89,9 +93,12 @@ static const char usage_text[] =
 "      --escalate-to P[:M]   the strong model: a profile and optionally a model\n"
 "      --cascade             print mode: when the verdict is ESCALATE, send the\n"
 "                            same request to the --escalate-to model too\n"
+"      --auto-escalate       explorer: do that by itself for each new answer\n"
+"                            (key A toggles; config auto_escalate = true)\n"
 "      --compare A B         align two saved answers (session files) token by\n"
 "                            token: where they diverge, where p differs most;\n"
-"                            one file: its first two answers\n"
+"                            one file: its first two answers. Opens the\n"
+"                            explorer's compare view; with --print, prints\n"
 "Output:\n"
 "  -p, --print               print mode: coloured tokens, then a summary\n"
 "      --json                print mode: write the session JSON instead\n"
@@ -118,7 +125,7 @@ enum long_only {
 	OPT_NO_STREAM = 256, OPT_CONNECT_TIMEOUT, OPT_IDLE_TIMEOUT, OPT_THRESHOLD, OPT_STAT,
 	OPT_QUANTILE, OPT_TOK_THRESHOLD, OPT_JSON, OPT_COLOR, OPT_THEME, OPT_REPLAY,
 	OPT_LIST_PROFILES, OPT_LABELS, OPT_MARGIN, OPT_MIN_LABEL_MASS, OPT_ESCALATE_TO, OPT_CASCADE,
-	OPT_COMPARE, OPT_LIST_MODELS,
+	OPT_COMPARE, OPT_LIST_MODELS, OPT_AUTO_ESCALATE,
 };
 
 static const struct option long_options[] = {
@@ -152,6 +159,7 @@ static const struct option long_options[] = {
 	{ "escalate-to", required_argument, NULL, OPT_ESCALATE_TO },
 	{ "cascade", no_argument, NULL, OPT_CASCADE },
 	{ "compare", no_argument, NULL, OPT_COMPARE },
+	{ "auto-escalate", no_argument, NULL, OPT_AUTO_ESCALATE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ 0 },
@@ -247,6 +255,7 @@ static int parse_options(int argc, char **argv, struct options *o, struct config
 			if (config_set(cfg, setting_opts[i].key, optarg, &err))
 				return usage_error("%s", ts_err_msg(&err));
 		}
+		o->labels_given |= ch == OPT_LABELS;
 		if (handled)
 			continue;
 		switch (ch) {
@@ -255,6 +264,7 @@ static int parse_options(int argc, char **argv, struct options *o, struct config
 		case OPT_NO_STREAM: o->no_stream = true; break;
 		case OPT_CASCADE: o->cascade = true; break;
 		case OPT_COMPARE: o->compare = true; break;
+		case OPT_AUTO_ESCALATE: config_set(cfg, "auto_escalate", "true", NULL); break;
 		case 'c': o->config_path = optarg; break;
 		case OPT_COLOR:
 			if (strcmp(optarg, "auto") == 0)
@@ -330,6 +340,15 @@ static void effective_labels(const struct config *cfg, struct label_set *ls)
 		ls->n = 0;
 }
 
+/* The labels to judge d with: --labels when given, else the answer's own
+ * (a session stores them), else the config's. */
+static void answer_labels(const struct doc *d, const struct options *o, const struct config *cfg,
+			  struct label_set *ls)
+{
+	if (o->labels_given || labels_from_doc(ls, d, NULL) <= 0)
+		effective_labels(cfg, ls);
+}
+
 /* lr's label names point into ls, which the caller keeps. */
 static void answer_verdict(const struct doc *d, const struct config *cfg, const struct label_set *ls,
 			   struct answer_metrics *m, struct label_result *lr, struct route_result *r)
@@ -345,30 +364,46 @@ static int verdict_code(enum route_verdict v)
 	return v == VERDICT_ACCEPT ? EXIT_ACCEPT : v == VERDICT_CLARIFY ? EXIT_CLARIFY : EXIT_ESCALATE;
 }
 
-static int verdict_exit(const struct doc *d, const struct config *cfg, struct printer *pr)
+static int verdict_exit(const struct doc *d, const struct options *o, const struct config *cfg,
+			struct printer *pr)
 {
 	struct answer_metrics m;
 	struct label_set ls;
 	struct label_result lr;
 	struct route_result r;
 
-	effective_labels(cfg, &ls);
+	answer_labels(d, o, cfg, &ls);
 	answer_verdict(d, cfg, &ls, &m, &lr, &r);
 	if (pr)
 		printer_summary_labels(pr, d, &m, &lr, &r);
 	return verdict_code(r.verdict);
 }
 
+/* Each answer records the labels it is judged with (DOC_META_LABELS), so
+ * the session shows the same verdicts when opened again. */
+static void stamp_labels(struct doc *const *docs, size_t n, const struct options *o, const struct config *cfg)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct label_set ls;
+		char list[LABELS_MAX * (LABELS_MAX_LEN + 2)];
+
+		answer_labels(docs[i], o, cfg, &ls);
+		labels_format(&ls, list, sizeof list);
+		if (ls.n || doc_meta(docs[i], DOC_META_LABELS))
+			doc_set_meta(docs[i], DOC_META_LABELS, list);
+	}
+}
+
 /* The session JSON with one more top-level key, "summary": the aggregates
  * and verdict of each answer (readers of sessions ignore unknown keys). */
-static int write_json(struct doc *const *docs, size_t n, const struct config *cfg)
+static int write_json(struct doc *const *docs, size_t n, const struct options *o, const struct config *cfg)
 {
 	struct buf out;
 	struct ts_err err;
 	struct label_set ls;
 	int rc;
 
-	effective_labels(cfg, &ls);
+	stamp_labels(docs, n, o, cfg);
 	buf_init(&out, 0);
 	rc = session_write(&out, docs, n, &err);
 	while (!rc && out.len && out.data[out.len - 1] != '}')
@@ -381,6 +416,7 @@ static int write_json(struct doc *const *docs, size_t n, const struct config *cf
 			struct label_result lr;
 			struct route_result r;
 
+			answer_labels(docs[i], o, cfg, &ls);
 			answer_verdict(docs[i], cfg, &ls, &m, &lr, &r);
 			rc = (i ? buf_putc(&out, ',') : 0) || print_summary_json_labels(&out, &m, &lr, &r);
 		}
@@ -508,13 +544,35 @@ static int run_cascade(const struct options *o, const struct config *cfg, struct
 		return rc == TS_ECONFIG ? EXIT_USAGE : EXIT_ERROR;
 	}
 	if (o->json)
-		code = write_json(docs, cascade_escalated(c) ? 2 : 1, cfg);
+		code = write_json(docs, cascade_escalated(c) ? 2 : 1, o, cfg);
 	else
 		printer_cascade(pr, c);
 	if (!o->json || code == EXIT_ACCEPT)
 		code = rc ? EXIT_ERROR : verdict_code(cascade_stage(c, cascade_final(c))->r.verdict);
 	cascade_free(c);
 	return code;
+}
+
+/* The session files of --compare: A's answers in *da, B's (when given) in
+ * *db. Returns 0, or -1 after saying why on stderr (the caller frees what
+ * was loaded). name_a/name_b receive the two sides' names. */
+static int compare_load(const struct options *o, struct doc ***da, size_t *na, struct doc ***db, size_t *nb,
+			char *name_a, char *name_b, size_t namesz)
+{
+	struct ts_err err;
+
+	if (session_load(o->prompt, da, na, &err) || (o->compare_b && session_load(o->compare_b, db, nb, &err))) {
+		fprintf(stderr, "tokscope: %s\n", ts_err_msg(&err));
+		return -1;
+	}
+	if (*na < (o->compare_b ? 1u : 2u) || (o->compare_b && !*nb)) {
+		fprintf(stderr, "tokscope: %s holds %s\n", o->compare_b && *na ? o->compare_b : o->prompt,
+			o->compare_b ? "no answer" : "fewer than two answers");
+		return -1;
+	}
+	snprintf(name_a, namesz, "%s%s", o->prompt, o->compare_b ? "" : " #1");
+	snprintf(name_b, namesz, "%s%s", o->compare_b ? o->compare_b : o->prompt, o->compare_b ? "" : " #2");
+	return 0;
 }
 
 /* --compare A.json B.json: the first answer of each; --compare A.json:
@@ -529,22 +587,10 @@ static int run_compare(const struct options *o, struct printer *pr)
 	char name_a[512], name_b[512];
 	int code = EXIT_ERROR;
 
-	if (session_load(o->prompt, &da, &na, &err) ||
-	    (o->compare_b && session_load(o->compare_b, &db, &nb, &err))) {
-		fprintf(stderr, "tokscope: %s\n", ts_err_msg(&err));
+	if (compare_load(o, &da, &na, &db, &nb, name_a, name_b, sizeof name_a))
 		goto out;
-	}
-	if (na < (o->compare_b ? 1u : 2u) || (o->compare_b && !nb)) {
-		fprintf(stderr, "tokscope: %s holds %s\n", na ? o->compare_b : o->prompt,
-			o->compare_b ? "no answer" : "fewer than two answers");
-		goto out;
-	}
 	a = da[0];
 	b = o->compare_b ? db[0] : da[1];
-	snprintf(name_a, sizeof name_a, "%s%s", o->prompt, o->compare_b ? "" : " #1");
-	snprintf(name_b, sizeof name_b, "%s", o->compare_b ? o->compare_b : o->prompt);
-	if (!o->compare_b)
-		snprintf(name_b + strlen(name_b), sizeof name_b - strlen(name_b), " #2");
 	if (compare_docs(a, b, COMPARE_DEFAULT_TOP, &r, &err)) {
 		fprintf(stderr, "tokscope: %s\n", ts_err_msg(&err));
 		goto out;
@@ -555,6 +601,55 @@ static int run_compare(const struct options *o, struct printer *pr)
 out:
 	session_free_docs(da, na);
 	session_free_docs(db, nb);
+	return code;
+}
+
+static bool is_session_path(const char *s);
+
+/* "answer 2 of 5: b_work_spam_tie_email_stream", the title made safe. */
+static void print_answer_heading(struct printer *pr, const struct doc *d, size_t i, size_t n)
+{
+	const char *title = doc_meta(d, DOC_META_TITLE);
+	struct buf b;
+
+	buf_init(&b, 0);
+	if (title)
+		text_escape(&b, (const uint8_t *)title, strlen(title), TEXT_INSPECT);
+	printer_heading(pr, "answer %zu of %zu%s%s", i + 1, n, b.len ? ": " : "", buf_str(&b));
+	buf_fini(&b);
+}
+
+/* --print SESSION.json: every saved answer as print mode shows a new one,
+ * judged with its own labels unless --labels is given; the exit status is
+ * the first answer's verdict. With --json, the session again, summed up. */
+static int run_print_session(const struct options *o, const struct config *cfg, struct printer *pr)
+{
+	struct doc **docs = NULL;
+	size_t n = 0;
+	struct ts_err err;
+	int code = EXIT_ERROR;
+
+	if (session_load(o->prompt, &docs, &n, &err)) {
+		fprintf(stderr, "tokscope: %s\n", ts_err_msg(&err));
+		return EXIT_ERROR;
+	}
+	if (n == 0)
+		fprintf(stderr, "tokscope: %s holds no answer\n", o->prompt);
+	else if (o->json)
+		code = write_json(docs, n, o, cfg);
+	if (n && o->json && code == EXIT_ACCEPT)
+		code = verdict_exit(docs[0], o, cfg, NULL);
+	for (size_t i = 0; i < n && !o->json; i++) {
+		int c;
+
+		if (n > 1)
+			print_answer_heading(pr, docs[i], i, n);
+		printer_restart(pr);
+		printer_flush_tokens(pr, docs[i], true);
+		c = verdict_exit(docs[i], o, cfg, pr);
+		code = i == 0 ? c : code;
+	}
+	session_free_docs(docs, n);
 	return code;
 }
 
@@ -586,6 +681,10 @@ static int run_print(const struct options *o, const struct config *cfg)
 		code = run_cascade(o, cfg, docs, &pr);
 		goto out;
 	}
+	if (!o->nreplay && is_session_path(o->prompt)) {
+		code = run_print_session(o, cfg, &pr);
+		goto out;
+	}
 	rc = print_fetch(o, cfg, docs, &pr, &err);
 	if (!o->json)
 		printer_flush_tokens(&pr, docs[0], true);
@@ -597,9 +696,9 @@ static int run_print(const struct options *o, const struct config *cfg)
 	if (rc == TS_ENOLOGPROBS)
 		fprintf(stderr, "tokscope: %s\n", ts_err_msg(&err));
 	if (o->json)
-		code = write_json(docs, n, cfg);
+		code = write_json(docs, n, o, cfg);
 	if (!o->json || code == EXIT_ACCEPT)
-		code = verdict_exit(docs[0], cfg, o->json ? NULL : &pr);
+		code = verdict_exit(docs[0], o, cfg, o->json ? NULL : &pr);
 	if (rc == TS_ENOLOGPROBS)
 		code = EXIT_ERROR;
 out:
@@ -627,11 +726,43 @@ static bool is_session_path(const char *s)
 	return n > 5 && strcmp(s + n - 5, ".json") == 0;
 }
 
+/* --compare without --print: the explorer's compare view, every answer of
+ * both files in its list. */
+static int run_compare_tui(const struct options *o, struct config *cfg)
+{
+	struct doc **da = NULL, **db = NULL;
+	size_t na = 0, nb = 0;
+	char name_a[512], name_b[512];
+	struct tui_opts to = { .cfg = cfg, .compare = true, .compare_names = { name_a, name_b } };
+
+	if (compare_load(o, &da, &na, &db, &nb, name_a, name_b, sizeof name_a))
+		goto fail;
+	to.docs = calloc(na + nb, sizeof *to.docs);
+	if (!to.docs) {
+		fputs("tokscope: out of memory\n", stderr);
+		goto fail;
+	}
+	memcpy(to.docs, da, na * sizeof *da);
+	if (nb)
+		memcpy(to.docs + na, db, nb * sizeof *db);
+	to.ndocs = na + nb;
+	to.compare_b = o->compare_b ? na : 1;
+	free(da);
+	free(db);
+	return tui_run(&to);
+fail:
+	session_free_docs(da, na);
+	session_free_docs(db, nb);
+	return EXIT_ERROR;
+}
+
 static int run_tui(const struct options *o, struct config *cfg)
 {
 	struct tui_opts to = { .cfg = cfg };
 	struct ts_err err;
 
+	if (o->compare)
+		return run_compare_tui(o, cfg);
 	if (is_session_path(o->prompt)) {
 		if (session_load(o->prompt, &to.docs, &to.ndocs, &err)) {
 			fprintf(stderr, "tokscope: %s\n", ts_err_msg(&err));
@@ -677,7 +808,7 @@ int main(int argc, char **argv)
 	rc = parse_options(argc, argv, &o, &cfg);
 	if (rc < 0)
 		rc = check_modes(&o);
-	if (rc < 0 && (o.json || o.cascade || o.compare) && !o.print)
+	if (rc < 0 && (o.json || o.cascade) && !o.print)
 		o.print = true;
 	if (rc < 0 && o.nreplay > 1 && !o.json)
 		rc = usage_error("several --replay options need --json");

@@ -21,7 +21,7 @@ void metrics_opts_default(struct metrics_opts *o)
 struct known_set {
 	double mass;      /* Σ_K q */
 	double h;         /* −Σ_K q ln q */
-	double lmin;      /* ln q_min */
+	double lmin;      /* ln q_min, over the alternatives only */
 	size_t size;      /* |K| */
 };
 
@@ -35,21 +35,25 @@ static void known_add(struct known_set *k, double l, double q)
 {
 	k->mass += q;
 	k->h -= q * l;
-	if (l < k->lmin)
-		k->lmin = l;
 	k->size++;
 }
 
-static void entropy_bounds(const struct known_set *k, struct tok_metrics *m)
+/* The bounds of metrics.h. The cap q_c on an unseen token is the smallest
+ * alternative (they are the API's top k), never the chosen token when it
+ * is outside them: its p may be far smaller (a sampled tail token, or p = 0
+ * in old llama.cpp answers), and taking it made h_lo > h_hi. */
+static void entropy_bounds(const struct known_set *k, size_t nalt, struct tok_metrics *m)
 {
-	double r = max0(1.0 - k->mass);
+	double r = max0(1.0 - k->mass), spread, lcap;
 
 	m->h_lo = k->h;
 	m->h_hi = k->h;
 	if (r <= 0.0)
 		return;
-	m->h_lo += r * -k->lmin;
-	m->h_hi += r * log((METRICS_VOCAB - (double)k->size) / r);
+	spread = log((METRICS_VOCAB - (double)k->size) / r);
+	lcap = nalt ? k->lmin : log(r);
+	m->h_lo += r * (-lcap < spread ? -lcap : spread);
+	m->h_hi += r * spread;
 }
 
 void metrics_token(const struct doc *d, size_t i, struct tok_metrics *m)
@@ -71,6 +75,8 @@ void metrics_token(const struct doc *d, size_t i, struct tok_metrics *m)
 		double q = exp(l);
 
 		known_add(&k, l, q);
+		if (l < k.lmin)
+			k.lmin = l;
 		if ((size_t)t->rank != j + 1 && q > best_other)
 			best_other = q;
 	}
@@ -79,7 +85,7 @@ void metrics_token(const struct doc *d, size_t i, struct tok_metrics *m)
 	m->margin = best_other < 0.0 ? m->p : m->p - best_other;
 	if (t->rank == DOC_RANK_NONE)
 		known_add(&k, m->logprob, m->p);
-	entropy_bounds(&k, m);
+	entropy_bounds(&k, t->nalt, m);
 }
 
 static void swap_d(double *a, double *b)

@@ -16,11 +16,17 @@
  *   residual = max(0, 1 − coverage)         (mass outside the top k)
  *   Entropy bounds, in nats, over the known set K = the alternatives plus the
  *   chosen token when it is not among them; r = max(0, 1 − Σ_K q);
- *   q_min = the smallest probability in K; V = METRICS_VOCAB (assumed
- *   vocabulary size); H_K = −Σ_K q ln q:
- *   h_lo = H_K + r·(−ln q_min)   (every unseen token has q ≤ q_min)
+ *   V = METRICS_VOCAB (assumed vocabulary size); H_K = −Σ_K q ln q;
+ *   q_c = the smallest probability among the alternatives (the API's top k,
+ *   so no unseen token is likelier; the chosen token outside them does not
+ *   count), or r when there are none (no unseen token holds more than r):
  *   h_hi = H_K + r·ln((V − |K|)/r) (r spread evenly over the unseen tokens)
- *   with r·ln(...) taken as 0 when r = 0.
+ *   h_lo = H_K + r·min(−ln q_c, ln((V − |K|)/r))
+ *                                (every unseen token has q ≤ q_c; the min
+ *                                 matters only when the numbers contradict
+ *                                 V, e.g. an alternative at the floor, and
+ *                                 keeps h_lo ≤ h_hi)
+ *   with r·(...) taken as 0 when r = 0.
  *
  * Per answer (struct answer_metrics), over n tokens:
  *   sum_logprob  = Σ l_i

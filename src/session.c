@@ -16,7 +16,7 @@
 
 /* Integers travel through cJSON as doubles: beyond 2^53 they stop being exact. */
 #define EXACT_INT_MAX 9007199254740992.0
-#define TOKEN_FLAGS_KNOWN (DOC_TOK_CLAMPED | DOC_TOK_BYTES_DERIVED | DOC_TOK_HAS_ID)
+#define TOKEN_FLAGS_KNOWN (DOC_TOK_CLAMPED | DOC_TOK_BYTES_DERIVED | DOC_TOK_HAS_ID | DOC_TOK_FORCED)
 /* Logprob passed back to doc_append for a token saved as clamped, so the
  * document clamps it and sets the flag again. */
 #define SENTINEL_LOGPROB (-9999.0)
@@ -799,6 +799,7 @@ static int read_token_numbers(struct reader *r, const cJSON *const *f, size_t i,
 		return rfail(r, "token %zu: flags and id disagree about the id", i);
 	in->id = (int32_t)id;
 	in->bytes_derived = *flags & DOC_TOK_BYTES_DERIVED;
+	in->forced = *flags & DOC_TOK_FORCED;
 	if (*flags & DOC_TOK_CLAMPED)
 		in->logprob = SENTINEL_LOGPROB;
 	return TS_OK;

@@ -10,7 +10,8 @@
  *   {"format": "tokscope-session", "version": 1, "tool": "tokscope 0.1.0",
  *    "answers": [ ANSWER, ... ]}
  * ANSWER:
- *   {"meta": {"model": S, "finish_reason": S, ...},  (doc_meta_name keys, set ones only)
+ *   {"meta": {"model": S, "finish_reason": S, ...},  (doc_meta_name keys, set ones only;
+ *                               "labels": the answer's own label set, "" none)
  *    "usage": {"prompt_tokens": n, "completion_tokens": n, "total_tokens": n},
  *                               (-1 where unknown)
  *    "info": {"k_requested": n, "ttft_ms": x, "total_ms": x, "created": n,

@@ -19,7 +19,7 @@
 #define SF_MAX_DEPTH 1000                  /* deeper, cJSON fails: leave it to it */
 #define SF_STACK 8                         /* root … a token's alternatives is 6 */
 #define SF_EXACT_INT_MAX 9007199254740992.0
-#define SF_FLAGS_KNOWN (DOC_TOK_CLAMPED | DOC_TOK_BYTES_DERIVED | DOC_TOK_HAS_ID)
+#define SF_FLAGS_KNOWN (DOC_TOK_CLAMPED | DOC_TOK_BYTES_DERIVED | DOC_TOK_HAS_ID | DOC_TOK_FORCED)
 #define SF_SENTINEL (-9999.0)              /* a clamped token's logprob, as session.c */
 
 enum sf_ctx {
@@ -217,6 +217,7 @@ static int sf_token_end(struct sf *s)
 		return sf_fail(s);
 	in.id = (int32_t)id;
 	in.bytes_derived = flags & DOC_TOK_BYTES_DERIVED;
+	in.forced = flags & DOC_TOK_FORCED;
 	if (flags & DOC_TOK_CLAMPED)
 		in.logprob = SF_SENTINEL;
 	in.nalt = (size_t)nalt;

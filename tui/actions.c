@@ -8,8 +8,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "src/labels.h"
 #include "src/session.h"
 #include "tui/app.h"
+
+#define LABELS_LIST_MAX (LABELS_MAX * (LABELS_MAX_LEN + 2))
+#define LABELS_EXAMPLE "comma-separated, e.g. work, personal, spam, other; empty: no labels"
 
 /* Rows of text in the token view at the last layout. */
 static int actions_view_rows(const struct app *a)
@@ -76,6 +80,7 @@ static void act_answer(struct app *a, int dir)
 {
 	if (a->ans.n == 0)
 		return;
+	pair_close(a);
 	a->ans.cur = (a->ans.cur + a->ans.n + (size_t)(dir > 0 ? 1 : -1)) % a->ans.n;
 	a->msg[0] = '\0';
 	a->dirty |= DIRTY_RECALC | DIRTY_LAYOUT;
@@ -116,6 +121,43 @@ static void act_theme(struct app *a)
 			    a->depth == DEPTH_NONE ? " (no colour here: attributes only)" : "");
 }
 
+/* Whether the current answer carries its own label set (then L edits it). */
+static struct doc *act_own_labels(struct app *a)
+{
+	struct answer *an = frame_answer(a);
+
+	return an && doc_meta(an->doc, DOC_META_LABELS) ? an->doc : NULL;
+}
+
+/* L: edit the set in effect for the current answer: its own when it has
+ * one (saved with it), else the global one. */
+static void act_labels_dialog(struct app *a)
+{
+	struct doc *own = act_own_labels(a);
+	char list[LABELS_LIST_MAX], text[256];
+
+	if (own)
+		snprintf(list, sizeof list, "%s", doc_meta(own, DOC_META_LABELS));
+	else
+		labels_format(&a->labels, list, sizeof list);
+	snprintf(text, sizeof text, "%s (%s):", own ? "Labels of this answer, saved with it" :
+		 "Labels for every answer without its own, and for new requests", LABELS_EXAMPLE);
+	dialog_open(&a->dlg, DLG_LABELS, "labels", text, list);
+}
+
+static void act_margin(struct app *a, double step)
+{
+	struct answer *an = frame_answer(a);
+	struct label_set ls;
+	bool any = a->labels.n > 0;
+
+	a->vo.margin = act_step(a->vo.margin, step);
+	if (an && labels_from_doc(&ls, an->doc, NULL) > 0)   /* as panel.c picks the set */
+		any = ls.n > 0;
+	app_message(a, false, "label margin μ = %.2f%s", a->vo.margin,
+		    any ? "" : " (no labels here: L sets some)");
+}
+
 static void act_pane(struct app *a)
 {
 	if (a->lay.wide && !a->zoom) {
@@ -148,6 +190,8 @@ static bool act_setting(struct app *a, enum action act)
 		a->vo.stat = (enum route_stat)((a->vo.stat + 1) % STAT_COUNT);
 		app_message(a, false, "routing statistic: %s", route_stat_label(a->vo.stat));
 		break;
+	case ACT_MARGIN_DOWN: act_margin(a, -0.05); break;
+	case ACT_MARGIN_UP: act_margin(a, 0.05); break;
 	case ACT_COLOR_MODE:
 		a->to.mode = (enum color_mode)((a->to.mode + 1) % CMODE_COUNT);
 		app_message(a, false, "colour by %s", tokview_mode_name(a->to.mode));
@@ -171,17 +215,25 @@ static bool act_app(struct app *a, enum action act)
 	case ACT_PREV_ANSWER: act_answer(a, -1); break;
 	case ACT_EDITOR: act_editor(a); break;
 	case ACT_CANCEL:
-		if (a->x)
-			stream_cancel(a);
+		if (app_busy(a))
+			app_cancel(a);
+		else if (pair_active(a))
+			pair_close(a);
 		else
 			a->msg[0] = '\0';
 		break;
 	case ACT_INTERRUPT:
-		if (a->x)
-			stream_cancel(a);
+		if (app_busy(a))
+			app_cancel(a);
+		else if (pair_active(a))
+			pair_close(a);
 		else
 			a->quit = true;
 		break;
+	case ACT_ESCALATE: escalate_key(a); break;
+	case ACT_AUTO_ESCALATE: escalate_toggle_auto(a); break;
+	case ACT_COMPARE: pair_compare_key(a); break;
+	case ACT_PAIR_SWITCH: pair_switch(a); break;
 	case ACT_SAVE: act_save_dialog(a); break;
 	case ACT_OPEN: dialog_open(&a->dlg, DLG_OPEN, "open session", "Open a session file (JSON):", a->session_path); break;
 	case ACT_ERROR:
@@ -191,8 +243,9 @@ static bool act_app(struct app *a, enum action act)
 			app_message(a, false, "no error so far");
 		break;
 	case ACT_HELP: dialog_open(&a->dlg, DLG_HELP, "keys", NULL, NULL); break;
+	case ACT_LABELS: act_labels_dialog(a); break;
 	case ACT_QUIT:
-		if (a->x)
+		if (app_busy(a))
 			dialog_open(&a->dlg, DLG_QUIT, "quit?", "A request is still streaming. Quit anyway?", NULL);
 		else
 			a->quit = true;
@@ -250,14 +303,39 @@ static void actions_remember_path(struct app *a, const char *path)
 	}
 }
 
+/* Answers without a label set of their own are judged with the global one:
+ * the file records it in them (mark[i]: stamped), and unstamping puts them
+ * back to following the global set. */
+static void actions_stamp_labels(struct app *a, struct doc **docs, size_t k, bool *mark)
+{
+	char list[LABELS_LIST_MAX];
+
+	if (a->labels.n == 0)
+		return;
+	labels_format(&a->labels, list, sizeof list);
+	for (size_t i = 0; i < k; i++)
+		if (!doc_meta(docs[i], DOC_META_LABELS))
+			mark[i] = doc_set_meta(docs[i], DOC_META_LABELS, list) == TS_OK;
+}
+
+static void actions_unstamp_labels(struct doc **docs, size_t k, const bool *mark)
+{
+	for (size_t i = 0; i < k; i++)
+		if (mark[i])
+			doc_set_meta(docs[i], DOC_META_LABELS, NULL);
+}
+
 /* Saves every finished answer (a streaming one is left out). */
 static void actions_save(struct app *a, const char *path, struct ts_err *err)
 {
 	struct doc **docs = calloc(a->ans.n + 1, sizeof *docs);
+	bool *mark = calloc(a->ans.n + 1, sizeof *mark);
 	char full[PATH_MAX];
 	size_t k = 0;
 
-	if (!docs) {
+	if (!docs || !mark) {
+		free(docs);
+		free(mark);
 		ts_err_set(err, TS_ENOMEM, "out of memory");
 		actions_fail(a, "cannot save", err);
 		return;
@@ -265,6 +343,7 @@ static void actions_save(struct app *a, const char *path, struct ts_err *err)
 	for (size_t i = 0; i < a->ans.n; i++)
 		if (!a->ans.v[i].live)
 			docs[k++] = a->ans.v[i].doc;
+	actions_stamp_labels(a, docs, k, mark);
 	if (session_save(path, docs, k, err)) {
 		actions_fail(a, "cannot save", err);
 	} else {
@@ -272,7 +351,9 @@ static void actions_save(struct app *a, const char *path, struct ts_err *err)
 			    realpath(path, full) ? full : path);
 		actions_remember_path(a, path);
 	}
+	actions_unstamp_labels(docs, k, mark);
 	free(docs);
+	free(mark);
 }
 
 /* Opens a session: its answers join the list; the first becomes current. */
@@ -299,6 +380,38 @@ static void actions_open(struct app *a, const char *path, struct ts_err *err)
 	a->dirty |= DIRTY_RECALC | DIRTY_LAYOUT;
 }
 
+/* The label editor's line: a new set for the current answer (when it has
+ * its own) or for all the others. An invalid line keeps the old set and
+ * opens the editor again with the reason. */
+static void actions_labels(struct app *a, const char *list)
+{
+	struct doc *own = act_own_labels(a);
+	struct label_set ls;
+	struct ts_err err;
+	char canon[LABELS_LIST_MAX], text[TS_ERRMSG_MAX + 128];
+
+	ts_err_clear(&err);
+	if (labels_parse(&ls, list, &err)) {
+		snprintf(text, sizeof text, "%s. Fix the list (%s), or Esc keeps the labels as they were:",
+			 ts_err_msg(&err), LABELS_EXAMPLE);
+		dialog_open(&a->dlg, DLG_LABELS, "labels", text, list);
+		app_message(a, true, "%s: the labels stay as they were", ts_err_msg(&err));
+		return;
+	}
+	labels_format(&ls, canon, sizeof canon);
+	if (own && doc_set_meta(own, DOC_META_LABELS, canon)) {
+		app_message(a, true, "out of memory: the labels stay as they were");
+		return;
+	}
+	if (!own)
+		a->labels = ls;
+	if (ls.n)
+		app_message(a, false, "labels%s: %s", own ? " of this answer" : "", canon);
+	else
+		app_message(a, false, "no labels%s: two-way verdict", own ? " for this answer" : "");
+	a->dirty |= DIRTY_RECALC | DIRTY_LAYOUT;
+}
+
 static void actions_dialog(struct app *a, int key)
 {
 	enum dialog_kind kind = a->dlg.kind;
@@ -313,6 +426,13 @@ static void actions_dialog(struct app *a, int key)
 		return;
 	if (kind == DLG_QUIT)
 		a->quit = true;
+	if (kind == DLG_LABELS) {
+		char *list = strdup(buf_str(&a->dlg.input));   /* the dialog may open again on it */
+
+		if (list)
+			actions_labels(a, list);
+		free(list);
+	}
 	if (kind == DLG_SAVE || kind == DLG_OPEN) {
 		ts_err_clear(&err);
 		if (kind == DLG_SAVE)
@@ -325,11 +445,12 @@ static void actions_dialog(struct app *a, int key)
 static void actions_editor(struct app *a, int key)
 {
 	a->dirty |= DIRTY_REPAINT;
-	if (key == KEYS_CTRL('c')) {
-		if (a->x)
-			stream_cancel(a);
+	if (key == KEYS_CTRL('c') && !editor_models_shown(a->ed)) {
+		if (app_busy(a))
+			app_cancel(a);
 		else
 			a->editing = false;
+		modelfetch_sync(a);
 		return;
 	}
 	if (key == KEYS_CTRL('z')) {
@@ -339,8 +460,10 @@ static void actions_editor(struct app *a, int key)
 	switch (editor_key(a->ed, key)) {
 	case EDITOR_SEND: stream_send(a); break;
 	case EDITOR_CLOSE: a->editing = false; break;
+	case EDITOR_MODELS: modelfetch_start(a); break;
 	default: break;
 	}
+	modelfetch_sync(a);
 }
 
 void actions_key(struct app *a, int key)
@@ -367,7 +490,9 @@ void actions_key(struct app *a, int key)
 		actions_editor(a, key);
 		return;
 	}
-	if (!act_setting(a, act) && !act_app(a, act))
+	if (branches_key(a, key))
+		return;
+	if (!act_setting(a, act) && !act_app(a, act) && !branches_action(a, act))
 		act_move(a, act);
 }
 
@@ -377,7 +502,9 @@ void actions_click(struct app *a, int y, int x)
 	struct rect v = a->lay.view;
 	size_t tok;
 
-	if (!an || a->editing || a->dlg.kind != DLG_NONE || a->lay.too_small)
+	if (a->editing || a->dlg.kind != DLG_NONE || a->lay.too_small || (pair_active(a) && pair_click(a, y, x)))
+		return;
+	if (!an)
 		return;
 	if (y <= v.y || y >= v.y + v.h - 1 || x <= v.x + 1 || x >= v.x + v.w - 2)
 		return;

@@ -39,6 +39,14 @@ long answers_add(struct answers *a, struct doc *d)
 	return (long)a->n++;
 }
 
+long answers_find(const struct answers *a, const struct doc *d)
+{
+	for (size_t i = 0; d && i < a->n; i++)
+		if (a->v[i].doc == d)
+			return (long)i;
+	return -1;
+}
+
 struct answer *answers_current(struct answers *a)
 {
 	return a->cur < a->n ? &a->v[a->cur] : NULL;

@@ -34,6 +34,8 @@ void answers_fini(struct answers *a);
 /* Appends an answer for d (ownership passes on success). Returns its index,
  * or -1 when out of memory (d is then not taken). */
 long answers_add(struct answers *a, struct doc *d);
+/* The index of the answer holding d, or -1. */
+long answers_find(const struct answers *a, const struct doc *d);
 /* The current answer, or NULL when there is none. */
 struct answer *answers_current(struct answers *a);
 

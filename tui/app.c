@@ -127,6 +127,17 @@ void app_suspend(struct app *a)
 	app_resize(a, 0, 0);
 }
 
+bool app_busy(const struct app *a)
+{
+	return a->x || escalate_running(a);
+}
+
+void app_cancel(struct app *a)
+{
+	stream_cancel(a);
+	escalate_cancel(a);
+}
+
 bool app_set_theme(struct app *a, const char *name)
 {
 	struct theme t;
@@ -173,11 +184,17 @@ static void app_settings(struct app *a)
 {
 	const struct settings *s = &a->cfg->s;
 
+	/* config_set checked the list; a bad one from elsewhere means none */
+	if (labels_parse(&a->labels, config_labels(a->cfg), NULL))
+		a->labels.n = 0;
 	a->vo = (struct verdict_opts){
 		.stat = s->stat >= 0 && s->stat < STAT_COUNT ? (enum route_stat)s->stat : STAT_FIRST,
 		.threshold = s->threshold,
 		.tok_threshold = s->tok_threshold,
 		.quantile = s->quantile,
+		.margin = s->margin,
+		.min_label_mass = s->min_label_mass,
+		.labels = &a->labels,
 	};
 	a->to = (struct tokview_opts){ .mode = CMODE_PROB, .tok_threshold = s->tok_threshold };
 }
@@ -215,7 +232,10 @@ static int app_init(struct app *a, struct tui_opts *o, char *fatal, size_t fsz)
 	app_themes(a);
 	app_settings(a);
 	a->demo = o->demo;
+	a->auto_esc = a->cfg->s.auto_escalate;
 	a->session_path = o->session_path ? strdup(o->session_path) : NULL;
+	if (o->compare)
+		pair_open_compare(a, o->compare_a, o->compare_b, o->compare_names[0], o->compare_names[1]);
 	if (o->initial_prompt) {
 		editor_set_prompt(a->ed, o->initial_prompt);
 		a->editing = true;
@@ -226,9 +246,12 @@ static int app_init(struct app *a, struct tui_opts *o, char *fatal, size_t fsz)
 
 static void app_fini(struct app *a)
 {
+	models_free(a->mf);
 	exchange_free(a->x);
 	if (a->xdoc && a->xidx < 0)
 		doc_free(a->xdoc);
+	pair_fini(a);
+	escalate_fini(a);
 	http_loop_free(a->loop);
 	answers_fini(&a->ans);
 	panel_fini(&a->pd);
@@ -296,8 +319,8 @@ static void app_signals(struct app *a)
 				app_resize(a, 0, 0);
 			else if (sigs[i] == SIGTSTP)
 				app_suspend(a);
-			else if (sigs[i] == SIGINT && a->x)
-				stream_cancel(a);
+			else if (sigs[i] == SIGINT && app_busy(a))
+				app_cancel(a);
 			else
 				a->quit = true;
 		}
@@ -349,8 +372,8 @@ static int app_timeout(const struct app *a)
 	double now = app_now_ms(), t = IDLE_MS;
 
 	if (a->dirty)
-		t = a->x ? a->last_frame_ms + FRAME_MS - now : 0;
-	else if (a->x)
+		t = app_busy(a) ? a->last_frame_ms + FRAME_MS - now : 0;
+	else if (app_busy(a) || a->mf)
 		t = SPIN_MS;
 	if (a->scripted && !a->script_waiting)
 		t = a->script_until_ms > now ? (a->script_until_ms - now < t ? a->script_until_ms - now : t) : 0;
@@ -361,7 +384,7 @@ static int app_timeout(const struct app *a)
 
 static bool app_frame_due(const struct app *a)
 {
-	return a->dirty && (!a->x || app_now_ms() - a->last_frame_ms >= FRAME_MS);
+	return a->dirty && (!app_busy(a) || app_now_ms() - a->last_frame_ms >= FRAME_MS);
 }
 
 /* The script is over: dump the screen and quit, or hand over to the
@@ -381,7 +404,7 @@ static void app_script_done(struct app *a)
 
 static void app_tick(struct app *a)
 {
-	if (a->x && app_now_ms() - a->last_spin_ms >= SPIN_MS) {
+	if (app_busy(a) && app_now_ms() - a->last_spin_ms >= SPIN_MS) {
 		a->spin++;
 		a->last_spin_ms = app_now_ms();
 		a->dirty |= DIRTY_REPAINT;
@@ -405,9 +428,11 @@ static void app_loop(struct app *a)
 			app_signals(a);
 		if (nfds > 1 && fds[1].readable)
 			app_keys(a);
-		if (a->x) {
+		if (app_busy(a) || a->mf) {
 			http_loop_perform(a->loop);
 			stream_poll(a);
+			escalate_poll(a);
+			modelfetch_poll(a);
 		}
 		if (a->scripted && !a->quit && !script_step(a))
 			app_script_done(a);

@@ -12,13 +12,17 @@
 #include "src/config.h"
 #include "src/exchange.h"
 #include "src/http.h"
+#include "src/models.h"
 #include "src/theme.h"
 #include "tui/answer.h"
+#include "tui/branches.h"
 #include "tui/color.h"
 #include "tui/dialog.h"
 #include "tui/editor.h"
+#include "tui/escalate.h"
 #include "tui/keys.h"
 #include "tui/layout.h"
+#include "tui/pair.h"
 #include "tui/panel.h"
 #include "tui/tokview.h"
 
@@ -48,6 +52,7 @@ struct app {
 	struct doc *xdoc;          /* the answer being streamed */
 	long xidx;                 /* its index in ans once listed, else -1 */
 	size_t xseen;              /* tokens seen at the last wake-up */
+	struct models_fetch *mf;   /* the editor's model list (F2), while it loads */
 	enum app_state state;
 	char msg[TS_ERRMSG_MAX];   /* status bar message */
 	bool msg_error;
@@ -55,8 +60,15 @@ struct app {
 
 	/* verdict and view settings */
 	struct verdict_opts vo;
+	struct label_set labels;   /* the global label set (vo.labels points here) */
 	struct tokview_opts to;
 	bool zoom, lower_panel;
+
+	/* escalations (E, A) and the two-pane view (cascade, compare) */
+	struct escs escs;
+	bool auto_esc;             /* A: escalate new ESCALATE answers by themselves */
+	struct pair pair;
+	struct branches br;        /* a, Y, { }: branching (branches.h) */
 
 	struct panel_data pd;      /* for the current answer */
 	struct layout lay;
@@ -96,12 +108,20 @@ void app_resize(struct app *a, int rows, int cols);
 void app_suspend(struct app *a);
 /* Loads theme `name` and makes it current; false with a message if not. */
 bool app_set_theme(struct app *a, const char *name);
+/* Whether a request runs (a prompt's answer, or an escalation's). */
+bool app_busy(const struct app *a);
+/* Cancels whatever request runs; the tokens so far stay. */
+void app_cancel(struct app *a);
 
 /* frame.c: lays out and draws one frame (erase, regions, overlays, one
  * doupdate). */
 void frame_draw(struct app *a);
-/* The current answer, synced to the token view's width. */
+/* The current answer (in the two-pane view: the focused pane's, NULL while
+ * it is not listed yet). */
 struct answer *frame_answer(struct app *a);
+/* Brings an's wrap index up to date for text area t and keeps its
+ * selection in view (following a stream unless the user moved). */
+void frame_sync_answer(struct app *a, struct answer *an, struct rect t);
 
 /* actions.c: what keys and the mouse do on the main screen. */
 void actions_key(struct app *a, int key);
@@ -110,9 +130,23 @@ void actions_wheel(struct app *a, int lines);
 
 /* stream.c: the request's life. */
 void stream_send(struct app *a);
+/* Starts streaming into d (taken: freed on failure) as xo says; the
+ * answer joins the list with its first token. Shared by the editor's send
+ * and a branch (branches.c). Returns 0, or the code with err's message. */
+int stream_start(struct app *a, struct doc *d, const struct exchange_opts *xo, struct ts_err *err);
 /* After http_loop_perform: takes new tokens, notices the end. */
 void stream_poll(struct app *a);
 void stream_cancel(struct app *a);
+
+/* modelfetch.c: the editor's model list, fetched on the same loop. */
+/* After editor_key returned EDITOR_MODELS: starts the GET (a failure goes
+ * to the editor's message line). */
+void modelfetch_start(struct app *a);
+/* After http_loop_perform: hands a finished list (or its error) to the
+ * editor. */
+void modelfetch_poll(struct app *a);
+/* Drops the fetch when the picker no longer waits for it (closed). */
+void modelfetch_sync(struct app *a);
 
 /* script.c: the test hook. Runs the next script step that is due; returns
  * false when the script is over. */

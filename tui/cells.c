@@ -67,6 +67,50 @@ static void cells_classify(const uint8_t *p, size_t len, uint32_t cp, int col, s
 	c->width = (int)text_escape_width(p, len, TEXT_FLOW);
 }
 
+bool cells_id_spelling(const uint8_t *p, size_t n, long *id)
+{
+	long v = 0;
+
+	if (n < 10 || n > 20 || memcmp(p, "token_id:", 9) != 0)
+		return false;
+	for (size_t i = 9; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return false;
+		v = v * 10 + (p[i] - '0');
+	}
+	*id = v;
+	return true;
+}
+
+bool cells_token_id(const struct doc *d, size_t i, long *id)
+{
+	size_t len;
+	const uint8_t *p = doc_token_bytes(d, i, &len);
+
+	return (doc_token(d, i)->flags & DOC_TOK_BYTES_DERIVED) && cells_id_spelling(p, len, id);
+}
+
+void cells_id_glyph(long id, char *out, size_t outsz)
+{
+	snprintf(out, outsz, "⟨%ld⟩", id);
+}
+
+/* A token named by its id: one cell for the whole token. */
+static bool cells_id_cell(const struct doc *d, const struct cell_pos *pos, struct cell *c)
+{
+	const struct doc_token *t = doc_token(d, pos->tok);
+	char glyph[32];
+	long id;
+
+	if (pos->off != t->off || !cells_token_id(d, pos->tok, &id))
+		return false;
+	cells_id_glyph(id, glyph, sizeof glyph);
+	c->kind = CELL_GLYPH;
+	c->len = t->len;
+	c->width = (int)text_escape_width((const uint8_t *)glyph, strlen(glyph), TEXT_FLOW);
+	return true;
+}
+
 bool cells_next(const struct doc *d, struct cell_pos *pos, int col, bool final, struct cell *c)
 {
 	size_t n = doc_count(d), tl, len;
@@ -87,14 +131,14 @@ bool cells_next(const struct doc *d, struct cell_pos *pos, int col, bool final, 
 		pos->tok++;
 		return true;
 	}
-	len = utf8_decode(text + pos->off, tl - pos->off, &cp);
+	len = cells_id_cell(d, pos, c) ? c->len : utf8_decode(text + pos->off, tl - pos->off, &cp);
 	if (len == 0) {
 		if (!final && cells_partial(text + pos->off, tl - pos->off))
 			return false;
 		len = 1;
 		c->kind = CELL_GLYPH;
 		c->width = (int)text_escape_width(text + pos->off, 1, TEXT_FLOW);
-	} else {
+	} else if (c->len == 0) {
 		cells_classify(text + pos->off, len, cp, col, c);
 	}
 	c->len = len;
@@ -109,8 +153,14 @@ void cells_render(const struct doc *d, const struct cell *c, char *out, size_t o
 {
 	size_t tl;
 	const uint8_t *text = doc_text(d, &tl);
+	const struct doc_token *t = doc_token(d, c->t0);
 	struct buf b;
+	long id;
 
+	if (c->off == t->off && c->len == t->len && cells_token_id(d, c->t0, &id)) {
+		cells_id_glyph(id, out, outsz);
+		return;
+	}
 	buf_init(&b, outsz - 1);
 	if (text_escape(&b, text + c->off, c->len, TEXT_FLOW) == 0)
 		snprintf(out, outsz, "%s", buf_str(&b));

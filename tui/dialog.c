@@ -156,6 +156,7 @@ static const char *dialog_footer(const struct dialog *d)
 	case DLG_QUIT: return "y quit   n stay";
 	case DLG_SAVE: return "Enter save   Esc cancel";
 	case DLG_OPEN: return "Enter open   Esc cancel";
+	case DLG_LABELS: return "Enter apply   Ctrl-U clear   Esc cancel";
 	default: return "any key closes";
 	}
 }
@@ -163,7 +164,7 @@ static const char *dialog_footer(const struct dialog *d)
 static void box_draw(struct dialog *d, struct rect s, const struct palette *pal, int *cy, int *cx)
 {
 	int w = s.w - 4 > 72 ? 72 : s.w - 4;
-	bool input = d->kind == DLG_SAVE || d->kind == DLG_OPEN;
+	bool input = d->kind == DLG_SAVE || d->kind == DLG_OPEN || d->kind == DLG_LABELS;
 	int th = dialog_wrap(d->text, (struct rect){ 0, 0, 0, w - 4 }, color_role(pal, ROLE_TEXT), false);
 	int h = th + (input ? 2 : 0) + 4;
 	struct rect r, in;
@@ -194,12 +195,38 @@ static void box_draw(struct dialog *d, struct rect s, const struct palette *pal,
 	draw_str_right(r.y + r.h - 1, r.x + 2, r.w - 4, dialog_footer(d), color_role(pal, ROLE_DIM));
 }
 
+/* A typed character as UTF-8 into out (at least 4 bytes); returns its length. */
+static size_t input_utf8(int cp, char *out)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xC0 | cp >> 6);
+		out[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xE0 | cp >> 12);
+		out[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+		out[2] = (char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	out[0] = (char)(0xF0 | cp >> 18);
+	out[1] = (char)(0x80 | (cp >> 12 & 0x3F));
+	out[2] = (char)(0x80 | (cp >> 6 & 0x3F));
+	out[3] = (char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
 static enum dialog_result input_key(struct dialog *d, int key)
 {
-	char c;
+	char c[4];
 
+	/* a path must be there; an empty label list means none */
 	if (key == '\r' || key == KEYS_FN(KEY_ENTER))
-		return d->input.len ? DLG_ACCEPT : DLG_KEEP;
+		return d->input.len || d->kind == DLG_LABELS ? DLG_ACCEPT : DLG_KEEP;
 	if (key == 27 || key == KEYS_CTRL('c'))
 		return DLG_CLOSE;
 	if (key == 127 || key == 8 || key == KEYS_FN(KEY_BACKSPACE)) {
@@ -212,9 +239,9 @@ static enum dialog_result input_key(struct dialog *d, int key)
 			d->input.data[d->input.len] = '\0';
 	} else if (key == KEYS_CTRL('u')) {
 		buf_reset(&d->input);
-	} else if (!KEYS_IS_FN(key) && key >= 32 && key < 127) {
-		c = (char)key;
-		buf_append(&d->input, &c, 1);
+	} else if (!KEYS_IS_FN(key) && key >= 32 && key != 127 && key <= 0x10FFFF &&
+		   !(key >= 0x80 && key < 0xA0) && !(key >= 0xD800 && key < 0xE000)) {
+		buf_append(&d->input, c, input_utf8(key, c));
 	}
 	return DLG_KEEP;
 }
@@ -230,6 +257,7 @@ enum dialog_result dialog_key(struct dialog *d, int key)
 		return key == 'n' || key == 'N' || key == 27 ? DLG_CLOSE : DLG_KEEP;
 	case DLG_SAVE:
 	case DLG_OPEN:
+	case DLG_LABELS:
 		return input_key(d, key);
 	default:
 		return DLG_CLOSE;

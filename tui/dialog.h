@@ -1,7 +1,8 @@
 /* dialog.h — boxes over the main screen: the generated key help, an error
- * (dismissed by any key), the quit question, and the file path prompts for
- * saving and opening sessions. One at a time; the main screen stays drawn
- * underneath. */
+ * (dismissed by any key), the quit question, the file path prompts for
+ * saving and opening sessions, and the one-line label set editor (where an
+ * empty line is an answer too: no labels). One at a time; the main screen
+ * stays drawn underneath. */
 #ifndef TOKSCOPE_TUI_DIALOG_H
 #define TOKSCOPE_TUI_DIALOG_H
 
@@ -10,7 +11,7 @@
 #include "src/buf.h"
 #include "tui/color.h"
 
-enum dialog_kind { DLG_NONE, DLG_HELP, DLG_ERROR, DLG_QUIT, DLG_SAVE, DLG_OPEN };
+enum dialog_kind { DLG_NONE, DLG_HELP, DLG_ERROR, DLG_QUIT, DLG_SAVE, DLG_OPEN, DLG_LABELS };
 
 /* What a key did to the dialog. */
 enum dialog_result { DLG_KEEP, DLG_CLOSE, DLG_ACCEPT };
@@ -19,7 +20,7 @@ struct dialog {
 	enum dialog_kind kind;
 	char title[64];
 	char text[1024];      /* the error or question; the save/open hint */
-	struct buf input;     /* the path being typed */
+	struct buf input;     /* the path (or label list) being typed */
 	int scroll;           /* help: first line shown */
 	int help_rows;        /* help: lines in the last draw (for paging) */
 };

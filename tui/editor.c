@@ -11,6 +11,7 @@
 
 #include "src/buf.h"
 #include "tui/keys.h"
+#include "tui/picker.h"
 
 #define EDITOR_MAX_TEXT (4u * 1024 * 1024)
 #define EDITOR_MAX_HISTORY 200
@@ -40,6 +41,7 @@ struct editor {
 	struct hist_entry draft;
 	char msg[256];
 	bool msg_error;      /* msg is a problem, not a note */
+	struct picker pick;  /* the model list (F2) */
 };
 
 static const char *const labels[F_COUNT] = {
@@ -73,6 +75,7 @@ struct editor *editor_new(const struct config *cfg)
 	if (!e)
 		return NULL;
 	e->cfg = cfg;
+	picker_init(&e->pick);
 	for (int i = 0; i < F_COUNT; i++)
 		buf_init(&e->f[i].text, EDITOR_MAX_TEXT);
 	e->f[F_SYSTEM].multiline = e->f[F_PROMPT].multiline = true;
@@ -106,6 +109,7 @@ void editor_free(struct editor *e)
 		hist_entry_free(&e->hist[i]);
 	free(e->hist);
 	hist_entry_free(&e->draft);
+	picker_fini(&e->pick);
 	free(e);
 }
 
@@ -129,6 +133,101 @@ static void editor_note(struct editor *e, const char *msg)
 {
 	snprintf(e->msg, sizeof e->msg, "%s", msg);
 	e->msg_error = false;
+}
+
+/* ---- the model list ---- */
+
+int editor_endpoint(const struct editor *e, struct endpoint *ep, struct ts_err *err)
+{
+	/* A shallow copy with the editor's profile: the pointers stay the
+	 * config's, so ep outlives the copy. */
+	struct config c = *e->cfg;
+
+	if (c.nprofiles)
+		c.s.profile = c.profiles[e->profile].name;
+	return config_endpoint(&c, ep, err);
+}
+
+bool editor_models_shown(const struct editor *e)
+{
+	return picker_is_open(&e->pick);
+}
+
+bool editor_models_waiting(const struct editor *e)
+{
+	return picker_waiting(&e->pick);
+}
+
+void editor_models_fill(struct editor *e, struct models_list *l)
+{
+	struct endpoint ep;
+	const char *current;
+	char msg[200];
+
+	if (!picker_waiting(&e->pick)) {
+		models_list_fini(l);
+		return;
+	}
+	if (l->n == 0) {
+		models_list_fini(l);
+		picker_close(&e->pick);
+		if (editor_endpoint(e, &ep, NULL) == TS_OK)
+			snprintf(msg, sizeof msg, "%s lists no models: type the model's name", ep.base_url);
+		else
+			snprintf(msg, sizeof msg, "the server lists no models: type the model's name");
+		editor_message(e, msg);
+		return;
+	}
+	/* the model in use starts selected: the one typed, else the profile's */
+	current = buf_str(&e->f[F_MODEL].text);
+	if (!*current && editor_endpoint(e, &ep, NULL) == TS_OK && ep.model)
+		current = ep.model;
+	if (!picker_fill(&e->pick, l->names, l->n, current))
+		editor_message(e, "out of memory");
+	*l = (struct models_list){ 0 };
+}
+
+void editor_models_failed(struct editor *e, const char *msg)
+{
+	picker_close(&e->pick);
+	editor_message(e, msg);
+}
+
+/* F2: the picker opens waiting for the list of the chosen profile. */
+static enum editor_result editor_models_open(struct editor *e)
+{
+	struct endpoint ep;
+	struct ts_err err;
+	char what[256];
+
+	e->focus = F_MODEL;
+	if (editor_endpoint(e, &ep, &err)) {
+		editor_message(e, ts_err_msg(&err));
+		return EDITOR_NONE;
+	}
+	snprintf(what, sizeof what, "models · %s · %s", ep.profile, ep.base_url);
+	picker_wait(&e->pick, what);
+	return EDITOR_MODELS;
+}
+
+/* A key while the picker is open: it takes them all. */
+static void editor_models_key(struct editor *e, int key)
+{
+	char note[200];
+
+	switch (picker_key(&e->pick, key)) {
+	case PICKER_PICK:
+		field_set(&e->f[F_MODEL], picker_selected(&e->pick));
+		snprintf(note, sizeof note, "model from the server's list (%zu): Ctrl-S sends with it", e->pick.n);
+		picker_close(&e->pick);
+		editor_note(e, note);
+		break;
+	case PICKER_CLOSE:
+		picker_close(&e->pick);
+		break;
+	default:
+		break;
+	}
 }
 
 /* The system and (last) user message of a request body; malloc'd, NULL
@@ -511,6 +610,12 @@ static enum editor_result editor_nav_key(struct editor *e, int key)
 enum editor_result editor_key(struct editor *e, int key)
 {
 	e->msg[0] = '\0';
+	if (picker_is_open(&e->pick)) {
+		editor_models_key(e, key);
+		return EDITOR_NONE;
+	}
+	if (key == KEYS_FN(KEY_F(2)))
+		return editor_models_open(e);
 	if (key == KEYS_CTRL('s'))
 		return EDITOR_SEND;
 	if (key == 27)
@@ -528,6 +633,7 @@ struct ed_draw {
 	struct editor *e;
 	const struct palette *pal;
 	int cy, cx;
+	int model_y;         /* the model field's row: the picker opens below it */
 };
 
 static void editor_label(struct ed_draw *d, enum field_id id, int y, int x)
@@ -593,6 +699,22 @@ static void editor_profile_row(struct ed_draw *d, int y, int x, int w)
 	}
 }
 
+/* The model field, with its key at the right: "F2 list models". */
+static void editor_model_row(struct ed_draw *d, int y, int x, int w, const struct profile *p)
+{
+	const char *hint = w - LABEL_W >= 50 ? "list models" : "";
+	int hw = draw_width(hint) + (*hint ? 4 : 3), fw = w - LABEL_W - hw;
+	char ph[160];
+
+	editor_label(d, F_MODEL, y, x);
+	snprintf(ph, sizeof ph, "%s", p && p->model ? p->model : "(the server's default model)");
+	editor_field(d, F_MODEL, (struct rect){ y, x + LABEL_W, 1, fw }, ph);
+	draw_str(y, x + w - hw + 1, 2, "F2", color_role(d->pal, ROLE_STATUS_KEY));
+	if (*hint)
+		draw_str(y, x + w - hw + 4, hw - 4, hint, color_role(d->pal, ROLE_DIM));
+	d->model_y = y;
+}
+
 static void editor_numbers(struct ed_draw *d, int y, int x, int w)
 {
 	static const enum field_id ids[] = { F_MAXTOK, F_TEMP, F_TOPK };
@@ -613,20 +735,39 @@ static void editor_numbers(struct ed_draw *d, int y, int x, int w)
 	}
 }
 
+/* The key hints; one that does not fit whole is left out. */
 static void editor_help(struct ed_draw *d, int y, int x, int w)
 {
 	static const struct { const char *key, *what; } hints[] = {
 		{ "Ctrl-S", "send" }, { "Tab", "next field" }, { "Enter", "new line" },
-		{ "Ctrl-P/N", "history" }, { "Esc", "close" },
+		{ "Ctrl-P/N", "history" }, { "Esc", "close" }, { "F2", "models" },
 	};
 	int used = 0;
 
 	for (size_t i = 0; i < sizeof hints / sizeof hints[0] && used < w; i++) {
+		if (used + draw_width(hints[i].key) + 1 + draw_width(hints[i].what) > w)
+			continue;
 		used += draw_str(y, x + used, w - used, hints[i].key, color_role(d->pal, ROLE_STATUS_KEY));
 		used += draw_str(y, x + used, w - used, " ", color_role(d->pal, ROLE_TEXT));
 		used += draw_str(y, x + used, w - used, hints[i].what, color_role(d->pal, ROLE_DIM));
 		used += draw_str(y, x + used, w - used, "   ", color_role(d->pal, ROLE_TEXT));
 	}
+}
+
+/* The picker's box under the model field, above the numbers row (end). */
+static void editor_picker(struct ed_draw *d, struct rect in, int end)
+{
+	int h = end - d->model_y - 1, w = in.w - LABEL_W + 2, x = in.x + LABEL_W - 2;
+
+	h = h > picker_height(&d->e->pick) ? picker_height(&d->e->pick) : h;
+	if (w < 24) {
+		w = in.w;
+		x = in.x;
+	}
+	w = w > 72 ? 72 : w;
+	if (h < 3)
+		return;
+	picker_draw(&d->e->pick, (struct rect){ d->model_y + 1, x, h, w }, d->pal, &d->cy, &d->cx);
 }
 
 void editor_draw(struct editor *e, struct rect r, const struct palette *pal, int *cy, int *cx)
@@ -635,7 +776,6 @@ void editor_draw(struct editor *e, struct rect r, const struct palette *pal, int
 	struct rect in = draw_inner(r);
 	int hs, hp, y, fx, fw;
 	const struct profile *p = e->cfg->nprofiles ? &e->cfg->profiles[e->profile] : NULL;
-	char ph[160];
 
 	draw_fill(r, color_role(pal, ROLE_TEXT));
 	draw_box(r, "prompt", color_role(pal, ROLE_BORDER), color_role(pal, ROLE_TITLE));
@@ -649,9 +789,7 @@ void editor_draw(struct editor *e, struct rect r, const struct palette *pal, int
 	fw = in.w - LABEL_W;
 	y = in.y;
 	editor_profile_row(&d, y++, in.x, in.w);
-	editor_label(&d, F_MODEL, y, in.x);
-	snprintf(ph, sizeof ph, "%s", p && p->model ? p->model : "(the server's default model)");
-	editor_field(&d, F_MODEL, (struct rect){ y++, fx, 1, fw }, ph);
+	editor_model_row(&d, y++, in.x, in.w, p);
 	editor_label(&d, F_SYSTEM, y, in.x);
 	editor_field(&d, F_SYSTEM, (struct rect){ y, fx, hs, fw }, "(no system prompt)");
 	y += hs + 1;
@@ -661,6 +799,8 @@ void editor_draw(struct editor *e, struct rect r, const struct palette *pal, int
 	editor_numbers(&d, y++, in.x, in.w);
 	draw_str_ellipsis(y++, in.x, in.w, e->msg, color_role(pal, e->msg_error ? ROLE_ERROR : ROLE_DIM));
 	editor_help(&d, y, in.x, in.w);
+	if (picker_is_open(&e->pick))
+		editor_picker(&d, in, y - 2);
 	*cy = d.cy;
 	*cx = d.cx;
 }
@@ -721,7 +861,7 @@ int editor_request(struct editor *e, struct config *cfg, struct endpoint *ep, st
 		return -1;
 	}
 	if (editor_int(e, F_MAXTOK, 1, 1000000, 0, &o->rp.max_tokens) ||
-	    editor_int(e, F_TOPK, 0, 100, 0, &o->rp.top_logprobs) || editor_temp(e, &o->rp.temperature))
+	    editor_int(e, F_TOPK, 0, CONFIG_MAX_TOP_K, 0, &o->rp.top_logprobs) || editor_temp(e, &o->rp.temperature))
 		return -1;
 	if (cfg->nprofiles && config_strset(&cfg->s.profile, cfg->profiles[e->profile].name)) {
 		editor_message(e, "out of memory");

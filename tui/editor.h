@@ -6,8 +6,9 @@
  * Keys: Tab / S-Tab next/previous field, ←/→ on the profile field choose
  * the profile, Enter a new line in the prompts (next field elsewhere),
  * Ctrl-P / Ctrl-N older/newer prompt from the history, Ctrl-U / Ctrl-K
- * delete to the start/end of the line, Ctrl-S send, Esc close (the text
- * stays for next time). */
+ * delete to the start/end of the line, F2 pick the model from the list the
+ * chosen profile's server gives (picker.h; the app fetches it), Ctrl-S
+ * send, Esc close (the text stays for next time). */
 #ifndef TOKSCOPE_TUI_EDITOR_H
 #define TOKSCOPE_TUI_EDITOR_H
 
@@ -15,9 +16,13 @@
 
 #include "src/config.h"
 #include "src/exchange.h"
+#include "src/models.h"
 #include "tui/color.h"
 
-enum editor_result { EDITOR_NONE, EDITOR_CLOSE, EDITOR_SEND };
+/* EDITOR_MODELS: F2 opened the model picker, waiting: the app fetches the
+ * list of editor_endpoint() and hands it over with editor_models_fill, or
+ * editor_models_failed. */
+enum editor_result { EDITOR_NONE, EDITOR_CLOSE, EDITOR_SEND, EDITOR_MODELS };
 
 struct editor;
 
@@ -48,5 +53,21 @@ int editor_request(struct editor *e, struct config *cfg, struct endpoint *ep, st
 
 /* Shows a one-line message at the bottom of the editor (NULL clears). */
 void editor_message(struct editor *e, const char *msg);
+
+/* The endpoint of the profile chosen in the editor, as config_endpoint
+ * gives it for that profile (the config is not changed; ep's strings point
+ * into it). */
+int editor_endpoint(const struct editor *e, struct endpoint *ep, struct ts_err *err);
+/* Whether the model picker is open (it then takes every key, Ctrl-C and
+ * Esc close it), and whether it waits for the list. */
+bool editor_models_shown(const struct editor *e);
+bool editor_models_waiting(const struct editor *e);
+/* Shows the fetched names in the picker (the list's names move to the
+ * editor; *l is left empty). An empty list closes the picker with an error
+ * message naming the server. */
+void editor_models_fill(struct editor *e, struct models_list *l);
+/* Closes the picker; msg (not NULL) is shown as the editor's error. The
+ * fields keep what was typed. */
+void editor_models_failed(struct editor *e, const char *msg);
 
 #endif

@@ -72,3 +72,20 @@ void fmt_thr_pct(char *out, size_t n, double p)
 	else
 		snprintf(out, n, "%.1f%%", v);
 }
+
+void fmt_bar(char *out, size_t n, double p, int w)
+{
+	static const char *const eighths[] = { "", "▏", "▎", "▍", "▌", "▋", "▊", "▉" };
+	int units = isnan(p) ? 0 : (int)lround(fmax(0.0, fmin(1.0, p)) * w * 8);
+	size_t o = 0;
+
+	if (n == 0)
+		return;
+	out[0] = '\0';
+	for (int i = 0; i < units / 8 && o + 4 < n; i++)
+		o += (size_t)snprintf(out + o, n - o, "█");
+	if (units % 8 && o + 4 < n)
+		snprintf(out + o, n - o, "%s", eighths[units % 8]);
+	if (units == 0 && p > 0 && n > 4)
+		snprintf(out, n, "▏");
+}

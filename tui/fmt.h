@@ -16,5 +16,8 @@ void fmt_signed(char *out, size_t n, double v, int prec);
 void fmt_ms(char *out, size_t n, double ms);
 /* A count, or "—" when negative. */
 void fmt_count(char *out, size_t n, long long v);
+/* A bar of p (clamped to [0,1]) × w columns in eighths ("███▍"); a p above
+ * 0 too small for an eighth still shows "▏". */
+void fmt_bar(char *out, size_t n, double p, int w);
 
 #endif

@@ -11,7 +11,7 @@
 
 struct answer *frame_answer(struct app *a)
 {
-	return answers_current(&a->ans);
+	return pair_active(a) ? pair_answer(a) : answers_current(&a->ans);
 }
 
 static void frame_layout(struct app *a)
@@ -25,6 +25,8 @@ static void frame_layout(struct app *a)
 	};
 
 	layout_compute(&a->lay, LINES, COLS, &lo);
+	if (pair_active(a) && !a->lay.too_small)
+		pair_layout(a);
 }
 
 /* The text area inside the token view's box (one column of padding). */
@@ -35,11 +37,8 @@ static struct rect frame_text_rect(struct rect box)
 	return (struct rect){ in.y, in.x + 1, in.h, in.w - 2 };
 }
 
-/* Brings the current answer's wrap index up to date and keeps the
- * selection in view (following a stream unless the user moved). */
-static void frame_sync(struct app *a, struct answer *an)
+void frame_sync_answer(struct app *a, struct answer *an, struct rect t)
 {
-	struct rect t = frame_text_rect(a->lay.view);
 	size_t n = doc_count(an->doc);
 
 	answer_sync(an, t.w);
@@ -49,6 +48,12 @@ static void frame_sync(struct app *a, struct answer *an)
 		answer_reveal(an, t.h);
 	if (an->top >= wrap_count(&an->wrap))
 		an->top = wrap_count(&an->wrap) - 1;
+}
+
+/* The current answer's, in the token view. */
+static void frame_sync(struct app *a, struct answer *an)
+{
+	frame_sync_answer(a, an, frame_text_rect(a->lay.view));
 }
 
 static void frame_recalc(struct app *a, struct answer *an)
@@ -120,6 +125,16 @@ static void frame_panel(struct app *a, struct answer *an, struct rect r, bool si
 	panel_draw(&pv, r, &a->pal);
 }
 
+/* The inspector, with branching's line and focus (branches.h). */
+static void frame_inspector(struct app *a, struct answer *an, struct rect r)
+{
+	struct inspector_branch ib;
+	char line[320];
+
+	branches_inspector(a, an, &ib, line, sizeof line);
+	inspector_draw_branch(an->doc, an->sel, r, &a->pal, &ib);
+}
+
 static void frame_too_small(struct app *a)
 {
 	char line[128];
@@ -151,14 +166,16 @@ static void frame_main(struct app *a)
 	status_draw_header(a, a->lay.header);
 	if (a->demo)
 		status_draw_hint(a, a->lay.hint);
-	if (!an) {
+	if (pair_active(a)) {
+		pair_draw(a);
+	} else if (!an) {
 		frame_empty(a);
 	} else {
 		frame_view(a, an);
 		if (a->lay.has_lower && a->lay.lower_is_panel)
 			frame_panel(a, an, a->lay.lower, false);
 		else if (a->lay.has_lower)
-			inspector_draw(an->doc, an->sel, a->lay.lower, &a->pal);
+			frame_inspector(a, an, a->lay.lower);
 		if (a->lay.has_side)
 			frame_panel(a, an, a->lay.side, true);
 	}
@@ -174,6 +191,8 @@ static void frame_overlays(struct app *a)
 
 	if (a->editing && !a->lay.too_small)
 		editor_draw(a->ed, mid, &a->pal, &cy, &cx);
+	if (!a->lay.too_small)
+		branches_draw(a);
 	if (a->dlg.kind != DLG_NONE && !a->lay.too_small) {
 		int dy, dx;
 
@@ -195,6 +214,7 @@ void frame_draw(struct app *a)
 {
 	struct answer *an;
 
+	pair_check(a);
 	frame_layout(a);
 	an = frame_answer(a);
 	wattr_set(stdscr, A_NORMAL, 0, NULL);
@@ -202,7 +222,7 @@ void frame_draw(struct app *a)
 	if (a->lay.too_small) {
 		frame_too_small(a);
 	} else {
-		if (an) {
+		if (an && !pair_active(a)) {
 			frame_sync(a, an);
 			frame_recalc(a, an);
 		}
@@ -212,7 +232,7 @@ void frame_draw(struct app *a)
 	wnoutrefresh(stdscr);
 	doupdate();
 	a->dirty = 0;
-	if (a->x && a->frames && app_now_ms() - a->last_frame_ms > a->max_gap_ms)
+	if (app_busy(a) && a->frames && app_now_ms() - a->last_frame_ms > a->max_gap_ms)
 		a->max_gap_ms = app_now_ms() - a->last_frame_ms;
 	a->frames++;
 	a->last_frame_ms = app_now_ms();

@@ -8,6 +8,7 @@
 #include "src/metrics.h"
 #include "src/text.h"
 #include "src/theme.h"
+#include "tui/cells.h"
 #include "tui/fmt.h"
 
 #define FACT_ROWS 9
@@ -23,11 +24,17 @@ int inspector_rows(const struct doc *d, size_t sel)
 	return (alts > FACT_ROWS ? alts : FACT_ROWS) + 2;
 }
 
-/* Visible rendering of bytes into out (TEXT_INSPECT), NUL-terminated. */
+/* Visible rendering of bytes into out (TEXT_INSPECT), NUL-terminated; a
+ * token named by its id (cells_id_spelling) as "⟨123⟩". */
 static void insp_escape(const uint8_t *p, size_t n, char *out, size_t outsz)
 {
 	struct buf b;
+	long id;
 
+	if (cells_id_spelling(p, n, &id)) {
+		cells_id_glyph(id, out, outsz);
+		return;
+	}
 	buf_init(&b, outsz - 1);
 	if (text_escape(&b, p, n, TEXT_INSPECT) == 0)
 		snprintf(out, outsz, "%s", buf_str(&b));
@@ -66,6 +73,7 @@ struct insp_ctx {
 	const struct palette *pal;
 	struct rect r;
 	int y;
+	const struct inspector_branch *ib;   /* may be NULL */
 };
 
 static void insp_row(struct insp_ctx *c, const char *label, const char *value, struct style vs)
@@ -117,7 +125,11 @@ static void insp_utf8(struct insp_ctx *c, const struct doc_token *t)
 }
 
 /* "hex 20 63 · dec 32 99" on one row when it fits, else two rows. */
-static void insp_byte_rows(struct insp_ctx *c, const uint8_t *p, size_t len)
+/* Bytes the API did not send but that were taken from the token's text
+ * (DOC_TOK_BYTES_DERIVED: OpenAI Responses streams, servers without
+ * "bytes") are the text's UTF-8: hex only, then a row that says so, so the
+ * rows stay two. */
+static void insp_byte_rows(struct insp_ctx *c, const uint8_t *p, size_t len, bool derived)
 {
 	int bw = c->r.w - LABEL_W;
 	char hex[256], dec[256], both[600];
@@ -125,6 +137,13 @@ static void insp_byte_rows(struct insp_ctx *c, const uint8_t *p, size_t len)
 	insp_bytes(p, len, true, bw, hex, sizeof hex);
 	insp_bytes(p, len, false, bw, dec, sizeof dec);
 	snprintf(both, sizeof both, "%s  (decimal %s)", hex, dec);
+	if (derived) {
+		insp_row(c, "bytes", hex, color_role(c->pal, ROLE_TEXT));
+		if (c->y < c->r.y + c->r.h)
+			draw_str_ellipsis(c->y++, c->r.x, c->r.w, "bytes from text: the API sent none",
+					  color_role(c->pal, ROLE_DIM));
+		return;
+	}
 	if (len > 0 && draw_width(both) <= bw) {
 		insp_row(c, "bytes", both, color_role(c->pal, ROLE_TEXT));
 		return;
@@ -158,11 +177,32 @@ static void insp_margin(struct insp_ctx *c, const struct doc_token *t, const str
 
 	insp_runner_up(c, t, other, sizeof other);
 	fmt_signed(m, sizeof m, tm->margin * 100.0, 1);
+	/* the runner-up quoted as the alternatives show it; "vs" when the
+	 * words would cut the closing quote */
 	if (other[0])
-		snprintf(v, sizeof v, "%s pts %s %s", m, tm->margin >= 0 ? "ahead of" : "behind", other);
-	else
+		snprintf(v, sizeof v, "%s pts %s \"%s\"", m, tm->margin >= 0 ? "ahead of" : "behind", other);
+	if (other[0] && draw_width(v) > c->r.w - LABEL_W)
+		snprintf(v, sizeof v, "%s pts vs \"%s\"", m, other);
+	else if (!other[0])
 		snprintf(v, sizeof v, "%s pts (no runner-up)", m);
 	insp_row(c, "margin", v, color_role(c->pal, tm->margin >= 0 ? ROLE_TEXT : ROLE_MARK));
+}
+
+/* A token the API named by its id (vLLM's "token_id:123", cells.h): its
+ * text and bytes are unknown, so only the id is shown. */
+static bool insp_id_rows(struct insp_ctx *c, const struct tok_metrics *tm)
+{
+	char glyph[32], v[128];
+	long id;
+
+	if (!cells_token_id(c->d, c->sel, &id))
+		return false;
+	cells_id_glyph(id, glyph, sizeof glyph);
+	snprintf(v, sizeof v, "%s (an id, no text)", glyph);
+	insp_row(c, "text", v, color_bucket(c->pal, theme_bucket(tm->p), 0));
+	snprintf(v, sizeof v, "unknown (token_id:%ld)", id);
+	insp_row(c, "bytes", v, color_role(c->pal, ROLE_DIM));
+	return true;
 }
 
 static void insp_facts(struct insp_ctx *c)
@@ -174,20 +214,23 @@ static void insp_facts(struct insp_ctx *c)
 	char v[512], a[64], b[64];
 
 	metrics_token(c->d, c->sel, &tm);
-	insp_escape(p, len, v, sizeof v);
-	insp_row(c, "text", len ? v : "∅ (an empty token)", color_bucket(c->pal, theme_bucket(tm.p), 0));
-	insp_byte_rows(c, p, len);
-	insp_utf8(c, t);
+	if (!insp_id_rows(c, &tm)) {
+		insp_escape(p, len, v, sizeof v);
+		insp_row(c, "text", len ? v : "∅ (an empty token)", color_bucket(c->pal, theme_bucket(tm.p), 0));
+		insp_byte_rows(c, p, len, t->flags & DOC_TOK_BYTES_DERIVED);
+		insp_utf8(c, t);
+	}
 	fmt_pct(a, sizeof a, tm.p);
 	fmt_signed(b, sizeof b, tm.logprob, 4);
 	snprintf(v, sizeof v, "%s   logprob %s%s", a, b, tm.clamped ? " (clamped)" : "");
 	insp_row(c, "p", v, color_bucket(c->pal, theme_bucket(tm.p), 0));
 	if (tm.rank > 0)
-		snprintf(v, sizeof v, "%d of %u", tm.rank, t->nalt);
+		snprintf(v, sizeof v, "%d of %u%s", tm.rank, t->nalt,
+			 t->flags & DOC_TOK_FORCED ? " · forced by branch" : "");
 	else
 		snprintf(v, sizeof v, "not in the top %u", t->nalt);
 	insp_row(c, "rank", t->nalt ? v : "— (no alternatives)",
-		 color_role(c->pal, tm.rank == 1 || !t->nalt ? ROLE_TEXT : ROLE_MARK));
+		 color_role(c->pal, (tm.rank == 1 || !t->nalt) && !(t->flags & DOC_TOK_FORCED) ? ROLE_TEXT : ROLE_MARK));
 	if (t->nalt)
 		insp_margin(c, t, &tm);
 	fmt_num(a, sizeof a, tm.h_lo, 2);
@@ -196,7 +239,7 @@ static void insp_facts(struct insp_ctx *c)
 	insp_row(c, "entropy", v, color_role(c->pal, ROLE_TEXT));
 	fmt_ms(a, sizeof a, t->t_ms);
 	if (t->flags & DOC_TOK_HAS_ID)
-		snprintf(v, sizeof v, "%s · id %d%s", a, t->id, t->flags & DOC_TOK_BYTES_DERIVED ? " · bytes from text" : "");
+		snprintf(v, sizeof v, "%s · id %d", a, t->id);
 	else
 		snprintf(v, sizeof v, "%s", a);
 	insp_row(c, "arrived", v, color_role(c->pal, ROLE_DIM));
@@ -262,19 +305,89 @@ static void insp_alt(struct insp_ctx *c, struct rect r, const struct doc_token *
 		     color_role(c->pal, chosen ? ROLE_BAR_CHOSEN : ROLE_BAR));
 }
 
+/* "alternatives (top 5)"; for probabilities taken after sampling (llama.cpp
+ * post_sampling_probs and its pre-2025 shape) the longest of the titles
+ * that say so and fit in w: they are another distribution than logprobs. */
+static void insp_alts_title(const struct doc *d, const struct doc_token *t, int w, char *out, size_t outsz)
+{
+	snprintf(out, outsz, "alternatives (top %u)", t->nalt);
+	if (!doc_info_c(d)->post_sampling)
+		return;
+	snprintf(out, outsz, "alternatives (top %u, post-sampling probabilities)", t->nalt);
+	if (draw_width(out) > w)
+		snprintf(out, outsz, "post-sampling probabilities (top %u)", t->nalt);
+	if (draw_width(out) > w)
+		snprintf(out, outsz, "post-sampling (top %u)", t->nalt);
+}
+
+/* Words of text wrapped into rows of r from c->y up to row last, in st. */
+static void insp_wrap(struct insp_ctx *c, struct rect r, int last, const char *text, struct style st)
+{
+	size_t len = strlen(text);
+
+	while (len > 0 && c->y < last) {
+		size_t n = draw_fit(text, len, r.w), cut = n;
+
+		if (n < len) {
+			while (cut > 0 && text[cut] != ' ')
+				cut--;
+			if (cut == 0)
+				cut = n;
+		}
+		draw_strn(c->y++, r.x, r.w, text, cut, st);
+		text += cut;
+		len -= cut;
+		while (len > 0 && *text == ' ') {
+			text++;
+			len--;
+		}
+	}
+}
+
+/* The alternatives with the keys (a): a cursor row to branch from, or the
+ * reason the answer cannot branch. */
+static void insp_alts_focus(struct insp_ctx *c, struct rect r, const struct doc_token *t)
+{
+	size_t rows = r.h > 2 ? (size_t)r.h - 2 : 1, first = 0, cur = c->ib->alt;
+	int last = r.y + r.h - 1;
+
+	c->y = r.y;
+	if (c->ib->reason) {
+		draw_str(c->y++, r.x, r.w, "cannot branch here", color_role(c->pal, ROLE_ERROR));
+		insp_wrap(c, r, last, c->ib->reason, color_role(c->pal, ROLE_TEXT));
+		draw_str(last, r.x, r.w, "Esc back", color_role(c->pal, ROLE_DIM));
+		return;
+	}
+	draw_str(c->y++, r.x, r.w, "branch from which alternative?", color_role(c->pal, ROLE_TITLE));
+	if (cur >= rows)
+		first = cur - rows + 1;
+	for (size_t j = first; j < t->nalt && j < first + rows; j++) {
+		int y = c->y;
+
+		insp_alt(c, r, t, j);
+		if (j == cur)
+			draw_str(y, r.x + 3, 1, "›", color_role(c->pal, ROLE_SELECTED));
+	}
+	draw_str(last, r.x, r.w, "↑↓ choose · Enter branch · Esc back", color_role(c->pal, ROLE_DIM));
+}
+
 /* The alternatives, best first. When they do not all fit, the chosen one
  * still shows (after the best ones), and the "others" row always does. */
 static void insp_alts(struct insp_ctx *c, struct rect r)
 {
 	const struct doc_token *t = doc_token(c->d, c->sel);
 	struct tok_metrics tm;
-	char text[256], title[64];
+	char text[256], title[96];
 	size_t len, shown, rows = r.h > 1 ? (size_t)r.h - 1 : 0, extra = t->rank == DOC_RANK_NONE ? 2 : 1;
 	const uint8_t *p;
 
+	if (c->ib && c->ib->focus && (t->nalt || c->ib->reason)) {
+		insp_alts_focus(c, r, t);
+		return;
+	}
 	metrics_token(c->d, c->sel, &tm);
 	c->y = r.y;
-	snprintf(title, sizeof title, "alternatives (top %u)", t->nalt);
+	insp_alts_title(c->d, t, r.w, title, sizeof title);
 	draw_str(c->y++, r.x, r.w, t->nalt ? title : "no alternatives (top_logprobs 0)",
 		 color_role(c->pal, ROLE_TITLE));
 	if (!t->nalt)
@@ -300,16 +413,24 @@ static void insp_alts(struct insp_ctx *c, struct rect r)
 
 void inspector_draw(const struct doc *d, size_t sel, struct rect r, const struct palette *pal)
 {
-	struct insp_ctx c = { .d = d, .sel = sel, .pal = pal };
+	inspector_draw_branch(d, sel, r, pal, NULL);
+}
+
+void inspector_draw_branch(const struct doc *d, size_t sel, struct rect r, const struct palette *pal,
+			   const struct inspector_branch *ib)
+{
+	struct insp_ctx c = { .d = d, .sel = sel, .pal = pal, .ib = ib };
 	struct rect in = draw_inner(r), left = in, right = in;
-	char title[64];
+	const char *line = ib && ib->line ? ib->line : NULL;
+	char title[512];
 	int lw;
 
 	draw_fill(r, color_role(pal, ROLE_TEXT));
 	if (sel < doc_count(d))
-		snprintf(title, sizeof title, "token %zu of %zu", sel + 1, doc_count(d));
+		snprintf(title, sizeof title, "token %zu of %zu%s%s", sel + 1, doc_count(d), line ? " · " : "",
+			 line ? line : "");
 	else
-		snprintf(title, sizeof title, "token");
+		snprintf(title, sizeof title, "token%s%s", line ? " · " : "", line ? line : "");
 	draw_box(r, title, color_role(pal, ROLE_BORDER), color_role(pal, ROLE_TITLE));
 	if (sel >= doc_count(d)) {
 		draw_str(in.y, in.x + 1, in.w - 1, "no token selected", color_role(pal, ROLE_DIM));

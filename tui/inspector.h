@@ -9,6 +9,7 @@
 #ifndef TOKSCOPE_TUI_INSPECTOR_H
 #define TOKSCOPE_TUI_INSPECTOR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "src/doc.h"
@@ -18,5 +19,22 @@
 int inspector_rows(const struct doc *d, size_t sel);
 
 void inspector_draw(const struct doc *d, size_t sel, struct rect r, const struct palette *pal);
+
+/* Branching (tui/branches.h) as the inspector shows it. Strings borrowed. */
+struct inspector_branch {
+	const char *line;      /* which branch the answer is ("branch 2 of answer
+				* 1 at token 7: ␣personal"), shown in the
+				* title; NULL: none */
+	bool focus;            /* the alternatives list has the keys */
+	size_t alt;            /* the alternative under the cursor */
+	const char *reason;    /* with focus: why the answer cannot branch,
+				* shown instead of the list; NULL: it can */
+};
+
+/* inspector_draw, with the branch line in the title and the alternatives
+ * list focused for choosing one (ib may be NULL). A token a branch placed
+ * (DOC_TOK_FORCED) is marked "forced by branch" either way. */
+void inspector_draw_branch(const struct doc *d, size_t sel, struct rect r, const struct palette *pal,
+			   const struct inspector_branch *ib);
 
 #endif

@@ -16,7 +16,8 @@
  *   <F1> … <F12>    function keys
  *   <C-x>           Ctrl and a letter (<C-c> is Ctrl-C, <C-s> Ctrl-S)
  *   <Sleep:MS>      let the event loop run for MS milliseconds
- *   <Wait>          run the event loop until no request is running (≤ 30 s)
+ *   <Wait>          run the event loop until no request (an answer, the model
+ *                   list) is running (≤ 30 s)
  *   <Resize:COLSxROWS>  resize the screen as a terminal resize would
  *   <Click:COL,ROW> a mouse click at a 0-based screen cell
  *   <WheelUp:COL,ROW> <WheelDown:COL,ROW>  the mouse wheel
@@ -48,23 +49,34 @@
 	X(ACT_TOKTH_DOWN,  "confidence", "lower the per-token threshold (underlines) by 0.05") \
 	X(ACT_TOKTH_UP,    "confidence", "raise the per-token threshold (underlines) by 0.05") \
 	X(ACT_STAT,        "confidence", "next routing statistic") \
+	X(ACT_MARGIN_DOWN, "confidence", "lower the label margin μ by 0.05") \
+	X(ACT_MARGIN_UP,   "confidence", "raise the label margin μ by 0.05") \
+	X(ACT_LABELS,      "confidence", "edit the label set (empty: none)") \
 	X(ACT_COLOR_MODE,  "confidence", "colour by: probability, relative, rank, entropy") \
 	X(ACT_NEXT_ANSWER, "answers",    "next answer") \
 	X(ACT_PREV_ANSWER, "answers",    "previous answer") \
 	X(ACT_EDITOR,      "answers",    "write a prompt and send it") \
-	X(ACT_CANCEL,      "answers",    "cancel the running request (keeps its tokens)") \
+	X(ACT_CANCEL,      "answers",    "cancel a request (its tokens stay); else leave two panes") \
 	X(ACT_SAVE,        "answers",    "save all answers as a session file") \
 	X(ACT_OPEN,        "answers",    "open a session file") \
 	X(ACT_ERROR,       "answers",    "show the last error again") \
+	X(ACT_ESCALATE,    "answers",    "escalate: the request to the strong model, side by side") \
+	X(ACT_AUTO_ESCALATE, "answers",  "auto-escalation: ESCALATE answers go by themselves") \
+	X(ACT_COMPARE,     "answers",    "compare with the previous answer (again: one before)") \
+	X(ACT_ALTS,        "branches",   "alternatives: ↑/↓ choose, Enter branches from one") \
+	X(ACT_TREE,        "branches",   "the answers as a tree of branches") \
+	X(ACT_PREV_BRANCH, "branches",   "previous branch of the same answer") \
+	X(ACT_NEXT_BRANCH, "branches",   "next branch of the same answer") \
 	X(ACT_BOUNDARIES,  "view",       "show token boundaries (alternating tint)") \
 	X(ACT_THEME,       "view",       "next colour theme") \
 	X(ACT_PANE,        "view",       "lower pane: inspector ⇄ panel (narrow screens)") \
 	X(ACT_ZOOM,        "view",       "zoom: the text only") \
+	X(ACT_PAIR_SWITCH, "view",       "two panes: focus the other one (narrow: show it)") \
 	X(ACT_REDRAW,      "view",       "redraw the screen") \
 	X(ACT_HELP,        "other",      "this help") \
 	X(ACT_QUIT,        "other",      "quit (asks while a request runs)") \
 	X(ACT_SUSPEND,     "other",      "suspend to the shell") \
-	X(ACT_INTERRUPT,   "other",      "cancel a request; else close the open box; else quit")
+	X(ACT_INTERRUPT,   "other",      "cancel a request; else close a box or panes; else quit")
 
 enum action {
 	ACT_NONE,

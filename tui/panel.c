@@ -7,9 +7,15 @@
 #include "src/buf.h"
 #include "src/text.h"
 #include "src/theme.h"
+#include "tui/cells.h"
 #include "tui/fmt.h"
 
 #define LABEL_W 13
+#define RULE_ROWS 3      /* rows the rule's words may take */
+
+/* What a section is asked: draw itself, or say how many rows it wants or
+ * can make do with (0: it has nothing to show). */
+enum sec_mode { SEC_DRAW, SEC_WANT, SEC_MIN };
 
 /* A 3×5-pixel font for the badge words, drawn with half blocks (3 rows). */
 static const struct { char ch; const char *px[5]; } font[] = {
@@ -26,13 +32,29 @@ static const struct { char ch; const char *px[5]; } font[] = {
 	{ 'Y', { "#.#", "#.#", ".#.", ".#.", ".#." } },
 };
 
+/* The label set in effect for d: its own, else the global one. */
+static void panel_labels(struct panel_data *pd, const struct doc *d, const struct verdict_opts *vo)
+{
+	pd->own_labels = labels_from_doc(&pd->ls, d, NULL);
+	if (pd->own_labels <= 0) {
+		if (vo->labels)
+			pd->ls = *vo->labels;
+		else
+			pd->ls.n = 0;
+	}
+	labels_classify(&pd->ls, d, &pd->lr);
+}
+
 void panel_compute(struct panel_data *pd, const struct doc *d, const struct verdict_opts *vo, int spark_w)
 {
 	struct metrics_opts mo = { .quantile = vo->quantile, .tok_threshold = vo->tok_threshold };
+	struct route_opts ro = { .stat = vo->stat, .threshold = vo->threshold, .margin = vo->margin,
+				 .min_label_mass = vo->min_label_mass, .metrics = mo };
 	size_t n = doc_count(d);
 
 	metrics_acc_update(&pd->acc, d, &mo, &pd->m);   /* a stream: only the new tokens */
-	route_decide(&pd->m, vo->stat, vo->threshold, &pd->r);
+	panel_labels(pd, d, vo);
+	route_decide_labels(&pd->m, &pd->lr, &ro, &pd->r);
 	pd->spark_req = spark_w;
 	pd->spark_w = spark_w < 0 ? 0 : spark_w > PANEL_SPARK_MAX ? PANEL_SPARK_MAX : spark_w;
 	pd->spark_n = n;
@@ -121,15 +143,15 @@ static enum theme_role panel_verdict_role(enum route_verdict v, const char **gly
 	return v == VERDICT_ACCEPT ? ROLE_ACCEPT : v == VERDICT_ESCALATE ? ROLE_ESCALATE : ROLE_CLARIFY;
 }
 
-static int sec_badge(const struct panel_view *pv, struct rect r, const struct palette *pal, bool draw)
+static int sec_badge(const struct panel_view *pv, struct rect r, const struct palette *pal, enum sec_mode mode)
 {
 	const char *word = route_verdict_name(pv->pd->r.verdict), *glyph;
 	struct style st = color_role(pal, panel_verdict_role(pv->pd->r.verdict, &glyph));
 	int rows = panel_big(pv, r) ? 3 : 1;
 	char line[256];
 
-	if (!draw)
-		return rows;
+	if (mode != SEC_DRAW)
+		return mode == SEC_MIN ? 1 : rows;
 	draw_fill((struct rect){ r.y, r.x, rows < r.h ? rows : r.h, r.w }, st);
 	if (rows == 1) {
 		snprintf(line, sizeof line, "%s %s%s", glyph, word, pv->live ? " (so far)" : "");
@@ -143,27 +165,111 @@ static int sec_badge(const struct panel_view *pv, struct rect r, const struct pa
 	return rows;
 }
 
-static int sec_verdict(const struct panel_view *pv, struct rect r, const struct palette *pal, bool draw)
+/* Draws text word-wrapped from (y, x) in at most maxrows rows of w columns,
+ * the last one cut with "…"; returns the rows used (drawn or, with draw
+ * false, needed). */
+static int panel_wrap(int y, int x, int w, int maxrows, const char *text, struct style st, bool draw)
+{
+	size_t len = strlen(text);
+	int rows = 0;
+
+	while (len && rows < maxrows && w > 0) {
+		size_t cut = draw_fit(text, len, w), sp = cut;
+
+		while (cut < len && sp > 0 && text[sp] != ' ')
+			sp--;
+		cut = cut < len && sp > 0 ? sp : cut;
+		if (cut == 0)
+			break;
+		if (draw && rows == maxrows - 1 && cut < len)
+			draw_str_ellipsis(y + rows, x, w, text, st);
+		else if (draw)
+			draw_strn(y + rows, x, w, text, cut, st);
+		rows++;
+		text += cut;
+		len -= cut;
+		while (len && *text == ' ') {
+			text++;
+			len--;
+		}
+	}
+	return rows;
+}
+
+/* A line of the verdict: text on the left, its key on the right when both fit. */
+static void verdict_line(struct rect r, int y, const char *line, const char *key, struct style st,
+			 const struct palette *pal)
+{
+	int keyw = key ? draw_width(key) + 1 : 0;
+
+	if (y >= r.y + r.h)
+		return;
+	if (key && draw_width(line) > r.w - keyw)
+		keyw = 0;
+	draw_str_ellipsis(y, r.x, r.w - keyw, line, st);
+	if (keyw)
+		draw_str_right(y, r.x, r.w, key, color_role(pal, ROLE_STATUS_KEY));
+}
+
+/* "0.986 ≥ τ 0.85  (+0.136)"; with labels, "margin 0.98 ≥ μ 0.30 (+0.68)"
+ * and "on labels 0.998 ≥ 0.50 (+0.498)". */
+static void verdict_compare(char *out, size_t outsz, const char *what, double v, const char *sym, double min,
+			    int prec)
+{
+	char val[32], thr[32], dist[32];
+
+	fmt_num(val, sizeof val, v, prec);
+	fmt_num(thr, sizeof thr, min, 2);
+	fmt_signed(dist, sizeof dist, v - min, prec);
+	if (isnan(v) && what[0])   /* no margin (nothing on labels): no distance either */
+		snprintf(out, outsz, "%s%s vs %s%s", what, val, sym, thr);
+	else
+		snprintf(out, outsz, "%s%s %s %s%s%s(%s)", what, val, isnan(v) ? "vs" : v >= min ? "≥" : "<", sym,
+			 thr, what[0] ? " " : "  ", dist);
+}
+
+/* The statistic's name and the τ line, from row y; returns the rows drawn. */
+static int verdict_tau(const struct panel_view *pv, struct rect r, int y, const struct palette *pal)
 {
 	const struct route_result *rr = &pv->pd->r;
-	char val[32], thr[32], dist[32], line[160];
-	struct style dim = color_role(pal, ROLE_DIM);
+	char line[160];
+	bool decided = rr->labelled && rr->rule == ROUTE_RULE_BELOW;
 
-	if (!draw)
-		return 2;
-	fmt_num(val, sizeof val, rr->value, 3);
-	fmt_num(thr, sizeof thr, rr->threshold, 2);
-	fmt_signed(dist, sizeof dist, rr->distance, 3);
-	draw_str_ellipsis(r.y, r.x, r.w - 2, route_stat_label(rr->stat), color_role(pal, ROLE_TITLE));
-	draw_str_right(r.y, r.x, r.w, "s", color_role(pal, ROLE_STATUS_KEY));
-	if (r.h < 2)
-		return 2;
-	snprintf(line, sizeof line, "%s %s τ %s  (%s)", val, isnan(rr->value) ? "vs" :
-		 rr->value >= rr->threshold ? "≥" : "<", thr, dist);
-	draw_str(r.y + 1, r.x, r.w - 4, line, color_role(pal, ROLE_TEXT));
-	draw_str_right(r.y + 1, r.x, r.w, "t/T", color_role(pal, ROLE_STATUS_KEY));
-	(void)dim;
+	verdict_line(r, y, route_stat_label(rr->stat), "s", color_role(pal, ROLE_TITLE), pal);
+	verdict_compare(line, sizeof line, "", rr->value, "τ ", rr->threshold, 3);
+	verdict_line(r, y + 1, line, "t/T", color_role(pal, decided ? ROLE_MARK : ROLE_TEXT), pal);
 	return 2;
+}
+
+/* With labels: the rule in words, the τ line, the μ line, the label mass. */
+static int verdict_labelled(const struct panel_view *pv, struct rect r, const struct palette *pal,
+			    enum sec_mode mode)
+{
+	const struct route_result *rr = &pv->pd->r;
+	const char *words = route_rule_label(rr->rule);
+	int rows = panel_wrap(0, 0, r.w, RULE_ROWS, words, color_role(pal, ROLE_TEXT), false), y = r.y;
+	char line[160];
+
+	if (mode != SEC_DRAW)
+		return rows + 4;
+	y += panel_wrap(y, r.x, r.w, r.h < rows ? r.h : rows, words, color_role(pal, ROLE_TEXT), true);
+	y += verdict_tau(pv, r, y, pal);
+	verdict_compare(line, sizeof line, "margin ", rr->margin, "μ ", rr->min_margin, 3);
+	verdict_line(r, y++, line, "m/M", color_role(pal, rr->rule == ROUTE_RULE_MARGIN ? ROLE_MARK : ROLE_TEXT),
+		     pal);
+	verdict_compare(line, sizeof line, "on labels ", rr->label_mass, "", rr->min_label_mass, 3);
+	verdict_line(r, y, line, NULL, color_role(pal, rr->rule == ROUTE_RULE_LABEL_MASS ? ROLE_MARK : ROLE_TEXT),
+		     pal);
+	return rows + 4;
+}
+
+static int sec_verdict(const struct panel_view *pv, struct rect r, const struct palette *pal, enum sec_mode mode)
+{
+	if (pv->pd->r.labelled)
+		return verdict_labelled(pv, r, pal, mode);
+	if (mode != SEC_DRAW)
+		return 2;
+	return verdict_tau(pv, r, r.y, pal);
 }
 
 struct agg_ctx {
@@ -194,6 +300,7 @@ static void agg_min(const struct panel_view *pv, char *out, size_t outsz)
 	struct buf b;
 	size_t len;
 	const uint8_t *p;
+	long id;
 
 	fmt_pct(pct, sizeof pct, m->min_p);
 	if (m->n == 0) {
@@ -202,21 +309,23 @@ static void agg_min(const struct panel_view *pv, char *out, size_t outsz)
 	}
 	p = doc_token_bytes(pv->d, m->min_index, &len);
 	buf_init(&b, 48);
-	if (text_escape(&b, p, len, TEXT_INSPECT) == 0)
+	if (cells_token_id(pv->d, m->min_index, &id))
+		cells_id_glyph(id, text, sizeof text);
+	else if (text_escape(&b, p, len, TEXT_INSPECT) == 0)
 		snprintf(text, sizeof text, "%s", buf_str(&b));
 	buf_fini(&b);
 	snprintf(out, outsz, "%s · #%zu %s", pct, m->min_index + 1, text);
 }
 
-static int sec_aggregates(const struct panel_view *pv, struct rect r, const struct palette *pal, bool draw)
+static int sec_aggregates(const struct panel_view *pv, struct rect r, const struct palette *pal, enum sec_mode mode)
 {
 	const struct answer_metrics *m = &pv->pd->m;
 	enum route_stat s = pv->vo->stat;
 	struct agg_ctx a = { .pv = pv, .pal = pal, .r = r, .y = r.y };
 	char v[160], x[32], y[32], label[64];
 
-	if (!draw)
-		return 10;
+	if (mode != SEC_DRAW)
+		return mode == SEC_MIN ? 4 : 10;
 	snprintf(v, sizeof v, "%zu%s", m->n, doc_info_c(pv->d)->incomplete ? " (incomplete)" : "");
 	agg_row(&a, "tokens", v, false, NULL);
 	fmt_signed(v, sizeof v, m->mean_logprob, 3);
@@ -254,13 +363,13 @@ static int spark_span(const struct panel_data *pd, int w)
 	return span < 1 ? 1 : span > 3 ? 3 : span;
 }
 
-static int sec_spark(const struct panel_view *pv, struct rect r, const struct palette *pal, bool draw)
+static int sec_spark(const struct panel_view *pv, struct rect r, const struct palette *pal, enum sec_mode mode)
 {
 	static const char *const levels[] = { "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" };
 	const struct panel_data *pd = pv->pd;
 	int w = pd->spark_w < r.w ? pd->spark_w : r.w, span = spark_span(pd, r.w), selc = -1;
 
-	if (!draw)
+	if (mode != SEC_DRAW)
 		return 3;
 	draw_str(r.y, r.x, r.w, pd->spark_n > (size_t)w ? "p per token (mean, colour=min)" : "p per token",
 		 color_role(pal, ROLE_DIM));
@@ -324,7 +433,7 @@ static double panel_rate(const struct doc *d)
 	return (double)(n - 1) * 1000.0 / (end - in->ttft_ms);
 }
 
-static int sec_meta(const struct panel_view *pv, struct rect r, const struct palette *pal, bool draw)
+static int sec_meta(const struct panel_view *pv, struct rect r, const struct palette *pal, enum sec_mode mode)
 {
 	const struct doc *d = pv->d;
 	const struct doc_usage *u = doc_usage_c(d);
@@ -333,10 +442,15 @@ static int sec_meta(const struct panel_view *pv, struct rect r, const struct pal
 	double rate = panel_rate(d);
 
 	const char *prov = doc_meta(d, DOC_META_PROVENANCE);
+	/* probabilities after the sampler chain (llama.cpp) are another
+	 * distribution than logprobs: every measure here is of them */
+	int post = doc_info_c(d)->post_sampling, rows = 5 + post + (prov && *prov ? 2 : 0);
 
-	if (!draw)
-		return prov && *prov ? 7 : 5;
+	if (mode != SEC_DRAW)
+		return mode == SEC_MIN ? 5 + post : rows;
 	meta_row(&a, "model", doc_meta(d, DOC_META_MODEL));
+	if (post)
+		meta_row(&a, "probs", "post-sampling, not raw");
 	meta_row(&a, "endpoint", doc_meta(d, DOC_META_ENDPOINT));
 	fmt_ms(t, sizeof t, doc_info_c(d)->ttft_ms);
 	if (rate > 0)
@@ -349,32 +463,232 @@ static int sec_meta(const struct panel_view *pv, struct rect r, const struct pal
 	fmt_count(c, sizeof c, u->completion_tokens);
 	snprintf(v, sizeof v, "%s prompt + %s answer", p, c);
 	meta_row(&a, "usage", u->prompt_tokens < 0 && u->completion_tokens < 0 ? NULL : v);
-	if (prov && *prov && r.h >= 7)
+	if (prov && *prov && r.h >= rows)
 		meta_source(&a, prov);
-	return prov && *prov ? 7 : 5;
+	return rows;
 }
 
-typedef int (*section_fn)(const struct panel_view *pv, struct rect r, const struct palette *pal, bool draw);
+/* ---- the label table ---- */
 
-static const section_fn sections[] = { sec_badge, sec_verdict, sec_aggregates, sec_spark, sec_meta };
+#define LAB_NUM_W 6      /* "98.8%", "<0.01%", "≤33.2%" */
+#define LAB_BAR_MIN 5
+#define LAB_NOTE "the labels run past the first token: only the first token is observable"
+
+struct lab_ctx {
+	const struct label_result *lr;
+	const struct palette *pal;
+	struct rect r;
+	int y, namew, barw;
+};
+
+/* A name from the user, a config or a session file, made safe to draw. */
+static void lab_escape(const char *name, char *out, size_t outsz)
+{
+	struct buf b;
+
+	buf_init(&b, 0);
+	if (text_escape(&b, (const uint8_t *)name, strlen(name), TEXT_FLOW) == 0)
+		snprintf(out, outsz, "%s", buf_str(&b));
+	else
+		snprintf(out, outsz, "?");
+	buf_fini(&b);
+}
+
+/* A shared group's first token, quoted and made visible: "b". */
+static void lab_group_text(const struct label_group *g, char *out, size_t outsz)
+{
+	struct buf b;
+
+	buf_init(&b, 0);
+	text_escape(&b, (const uint8_t *)g->text, strlen(g->text), TEXT_INSPECT);
+	snprintf(out, outsz, "\"%s\"", buf_str(&b));
+	buf_fini(&b);
+}
+
+/* A shared group's row name: "b" shared. */
+static void lab_group_name(const struct label_group *g, char *out, size_t outsz)
+{
+	char text[LABELS_GROUP_TEXT * 4];
+
+	lab_group_text(g, text, sizeof text);
+	snprintf(out, outsz, "%s shared", text);
+}
+
+/* Column widths: the names take what they need, leaving the bar at least
+ * LAB_BAR_MIN columns; the bar takes the rest. */
+static void lab_columns(struct lab_ctx *c)
+{
+	int fixed = 1 + 1 + LAB_NUM_W + 1 + 1 + LAB_NUM_W, longest = 5, room = c->r.w - fixed;
+	char name[LABELS_MAX_LEN * 4];
+
+	for (size_t i = 0; i < c->lr->n; i++) {
+		lab_escape(c->lr->row[i].name, name, sizeof name);
+		longest = draw_width(name) > longest ? draw_width(name) : longest;
+	}
+	for (size_t g = 0; g < c->lr->ngroups; g++) {
+		lab_group_name(&c->lr->group[g], name, sizeof name);
+		longest = draw_width(name) > longest ? draw_width(name) : longest;
+	}
+	c->namew = longest < room - LAB_BAR_MIN ? longest : room - LAB_BAR_MIN;
+	c->namew = c->namew < 4 ? 4 : c->namew;
+	c->barw = room - c->namew;
+}
+
+static bool lab_room(const struct lab_ctx *c)
+{
+	return c->y < c->r.y + c->r.h;
+}
+
+/* One row: the top entry's mark, the name, then the normalised probability,
+ * a bar and the raw mass, or a note instead of the numbers. */
+static void lab_row(struct lab_ctx *c, bool top, const char *name, double prob, const char *raw,
+		    const char *note)
+{
+	struct style dim = color_role(c->pal, ROLE_DIM), ts = color_role(c->pal, top ? ROLE_MARK : ROLE_TEXT);
+	int x = c->r.x + 1 + c->namew + 1;
+	char pct[32], bar[256];
+
+	if (!lab_room(c))
+		return;
+	draw_str(c->y, c->r.x, 1, top ? "▸" : " ", color_role(c->pal, ROLE_MARK));
+	draw_str_ellipsis(c->y, c->r.x + 1, c->namew, name, ts);
+	if (note) {
+		draw_str_ellipsis(c->y, x, c->r.w - (x - c->r.x), note, dim);
+	} else {
+		fmt_pct(pct, sizeof pct, prob);
+		draw_str_right(c->y, x, LAB_NUM_W, pct, ts);
+		fmt_bar(bar, sizeof bar, prob, c->barw);
+		draw_str(c->y, x + LAB_NUM_W + 1, c->barw, bar, color_role(c->pal, top ? ROLE_BAR_CHOSEN : ROLE_BAR));
+		draw_str_right(c->y, x + LAB_NUM_W + 1 + c->barw + 1, LAB_NUM_W, raw, dim);
+	}
+	c->y++;
+}
+
+/* The group label i's first token went to, or NULL. */
+static const struct label_group *lab_group_of(const struct label_result *lr, size_t i)
+{
+	for (size_t g = 0; g < lr->ngroups; g++)
+		if (lr->group[g].mask & (1u << i))
+			return &lr->group[g];
+	return NULL;
+}
+
+static void lab_rows(struct lab_ctx *c)
+{
+	const struct label_result *lr = c->lr;
+	char name[LABELS_MAX_LEN * 4], raw[48], note[LABELS_GROUP_TEXT * 4 + 64], pct[32];
+
+	for (size_t i = 0; i < lr->n; i++) {
+		const struct label_row *row = &lr->row[i];
+		const struct label_group *g = row->ncand ? NULL : lab_group_of(lr, i);
+
+		lab_escape(row->name, name, sizeof name);
+		if (g) {
+			lab_group_name(g, note, sizeof note);
+			snprintf(note + strlen(note), sizeof note - strlen(note), " ↓");
+			lab_row(c, false, name, NAN, NULL, note);
+			continue;
+		}
+		fmt_pct(pct, sizeof pct, lr->unseen);
+		if (row->ncand == 0)
+			snprintf(raw, sizeof raw, "≤%s", pct);   /* not shown: at most what the API left out */
+		else
+			fmt_pct(raw, sizeof raw, row->mass);
+		lab_row(c, (int)i == lr->top, name, row->prob, raw, NULL);
+	}
+	for (size_t g = 0; g < lr->ngroups; g++) {
+		char starts[LABELS_MAX * LABELS_MAX_LEN];
+
+		lab_group_name(&lr->group[g], name, sizeof name);
+		fmt_pct(raw, sizeof raw, lr->group[g].mass);
+		lab_row(c, (int)(lr->n + g) == lr->top, name, lr->group[g].prob, raw, NULL);
+		labels_entry_name(lr, (int)(lr->n + g), starts, sizeof starts);
+		lab_escape(starts, name, sizeof name);
+		snprintf(starts, sizeof starts, "  starts %s", name);
+		if (lab_room(c))
+			draw_str_ellipsis(c->y++, c->r.x + 1, c->r.w - 1, starts, color_role(c->pal, ROLE_DIM));
+	}
+}
+
+/* "mass on labels" and "not shown by the API", then the note on labels
+ * longer than their first token. */
+static void lab_totals(struct lab_ctx *c)
+{
+	const struct label_result *lr = c->lr;
+	struct style dim = color_role(c->pal, ROLE_DIM), ts = color_role(c->pal, ROLE_TEXT);
+	char v[64];
+	int lw = 21;
+
+	if (lab_room(c)) {
+		draw_str(c->y, c->r.x, lw, "mass on labels", dim);
+		fmt_pct(v, sizeof v, lr->on_labels);
+		draw_str_ellipsis(c->y++, c->r.x + lw, c->r.w - lw, v, ts);
+	}
+	if (lab_room(c)) {
+		draw_str(c->y, c->r.x, lw, "not shown by the API", dim);
+		fmt_pct(v, sizeof v, lr->unseen);
+		draw_str_ellipsis(c->y++, c->r.x + lw, c->r.w - lw, v, ts);
+	}
+	if (lr->first_token_only && lab_room(c))
+		c->y += panel_wrap(c->y, c->r.x, c->r.w, c->r.y + c->r.h - c->y, LAB_NOTE, dim, true);
+}
+
+static int lab_want(const struct label_result *lr, int w)
+{
+	if (!lr->valid)
+		return 2;
+	return 2 + (int)lr->n + 2 * (int)lr->ngroups + 2 +
+	       (lr->first_token_only ? panel_wrap(0, 0, w, RULE_ROWS, LAB_NOTE, (struct style){ 0, 0 }, false) : 0);
+}
+
+static int sec_labels(const struct panel_view *pv, struct rect r, const struct palette *pal, enum sec_mode mode)
+{
+	const struct panel_data *pd = pv->pd;
+	struct lab_ctx c = { .lr = &pd->lr, .pal = pal, .r = r, .y = r.y };
+
+	if (pd->lr.n == 0)
+		return 0;
+	if (mode != SEC_DRAW)
+		return mode == SEC_MIN ? 2 + (int)pd->lr.n : lab_want(&pd->lr, r.w);
+	verdict_line(r, c.y++, pd->own_labels > 0 ? "labels of this answer" : "labels for all answers", "L",
+		     color_role(pal, ROLE_TITLE), pal);
+	if (!pd->lr.valid) {
+		if (lab_room(&c))
+			draw_str(c.y, r.x, r.w, "— no tokens yet", color_role(pal, ROLE_DIM));
+		return 2;
+	}
+	lab_columns(&c);
+	if (lab_room(&c)) {
+		int x = r.x + 1 + c.namew + 1;
+
+		draw_str(c.y, r.x + 1, c.namew, "label", color_role(pal, ROLE_DIM));
+		draw_str_right(c.y, x, LAB_NUM_W, "p", color_role(pal, ROLE_DIM));
+		draw_str_right(c.y++, x + LAB_NUM_W + 1 + c.barw + 1, LAB_NUM_W, "raw", color_role(pal, ROLE_DIM));
+	}
+	lab_rows(&c);
+	lab_totals(&c);
+	return c.y - r.y;
+}
+
+typedef int (*section_fn)(const struct panel_view *pv, struct rect r, const struct palette *pal, enum sec_mode mode);
+
+static const section_fn sections[] = { sec_badge, sec_verdict, sec_labels, sec_aggregates, sec_spark, sec_meta };
 #define NSECTIONS (sizeof sections / sizeof sections[0])
 
 /* Places the sections first-fit into ncols columns of h rows with gap
  * rows between sections in a column; y[i]/col[i] receive each position
- * (col −1: left out). Returns how many were left out. */
+ * (col −1: left out, or nothing to show). Returns how many were left out. */
 static int panel_place(const struct panel_view *pv, const struct palette *pal, int ncols, int colw, int h,
 		       int gap, int *y, int *col)
 {
-	/* rows each section can make do with (meta without its source) */
-	static const int min_rows[] = { 1, 2, 4, 3, 5 };
 	int used[8] = { 0 }, dropped = 0;
 
 	for (size_t i = 0; i < NSECTIONS; i++) {
-		int want = sections[i](pv, (struct rect){ 0, 0, 0, colw }, pal, false);
+		int want = sections[i](pv, (struct rect){ 0, 0, 0, colw }, pal, SEC_WANT);
 
 		col[i] = -1;
-		for (int pass = 0; pass < 2 && col[i] < 0; pass++) {
-			int sh = pass ? min_rows[i] : want;
+		for (int pass = 0; pass < 2 && col[i] < 0 && want > 0; pass++) {
+			int sh = pass ? sections[i](pv, (struct rect){ 0, 0, 0, colw }, pal, SEC_MIN) : want;
 
 			for (int c = 0; c < ncols && c < 8; c++) {
 				int at = used[c] ? used[c] + gap : 0;
@@ -387,7 +701,7 @@ static int panel_place(const struct panel_view *pv, const struct palette *pal, i
 				}
 			}
 		}
-		dropped += col[i] < 0;
+		dropped += col[i] < 0 && want > 0;
 	}
 	return dropped;
 }
@@ -395,15 +709,19 @@ static int panel_place(const struct panel_view *pv, const struct palette *pal, i
 void panel_draw(const struct panel_view *pv, struct rect r, const struct palette *pal)
 {
 	struct rect in = draw_inner(r);
-	int ncols, colw, y[NSECTIONS], col[NSECTIONS];
+	int ncols, colw, y[NSECTIONS], col[NSECTIONS], y0[NSECTIONS], col0[NSECTIONS], dropped;
 
 	draw_fill(r, color_role(pal, ROLE_TEXT));
 	draw_box(r, "confidence", color_role(pal, ROLE_BORDER), color_role(pal, ROLE_TITLE));
 	panel_columns(r, pv->side, &ncols, &colw);
 	in.x += 1;
 	in.w -= 2;
-	if (panel_place(pv, pal, ncols, colw, in.h, 1, y, col))
-		panel_place(pv, pal, ncols, colw, in.h, 0, y, col);
+	/* sections close up only when that makes room for all of them */
+	dropped = panel_place(pv, pal, ncols, colw, in.h, 1, y, col);
+	if (dropped && panel_place(pv, pal, ncols, colw, in.h, 0, y0, col0) == 0) {
+		memcpy(y, y0, sizeof y);
+		memcpy(col, col0, sizeof col);
+	}
 	for (size_t i = 0; i < NSECTIONS; i++) {
 		int end = in.h;
 
@@ -413,22 +731,51 @@ void panel_draw(const struct panel_view *pv, struct rect r, const struct palette
 		for (size_t j = 0; j < NSECTIONS; j++)
 			if (j != i && col[j] == col[i] && y[j] > y[i] && y[j] < end)
 				end = y[j];
-		sections[i](pv, (struct rect){ in.y + y[i], in.x + col[i] * (colw + 2), end - y[i], colw }, pal, true);
+		sections[i](pv, (struct rect){ in.y + y[i], in.x + col[i] * (colw + 2), end - y[i], colw }, pal, SEC_DRAW);
+	}
+}
+
+/* What decided, in numbers, for the chip: " first 0.603 < 0.85 ", and for
+ * a CLARIFY " margin 0.11 < μ 0.30 ", " on labels 0.104 < 0.50 " or
+ * " "b" starts 2 labels ". */
+static void chip_rule(const struct panel_data *pd, char *out, size_t outsz)
+{
+	const struct route_result *rr = &pd->r;
+	const struct label_result *lr = &pd->lr;
+	char val[32], thr[32], text[LABELS_GROUP_TEXT * 4];
+	size_t g = (size_t)lr->top - lr->n;
+	int nlab = 0;
+
+	fmt_num(val, sizeof val, rr->value, 3);
+	fmt_num(thr, sizeof thr, rr->threshold, 2);
+	if (rr->rule == ROUTE_RULE_LABEL_MASS) {
+		fmt_num(val, sizeof val, rr->label_mass, 3);
+		fmt_num(thr, sizeof thr, rr->min_label_mass, 2);
+		snprintf(out, outsz, " on labels %s < %s ", val, thr);
+	} else if (rr->rule == ROUTE_RULE_SHARED && lr->top >= 0 && g < lr->ngroups) {
+		lab_group_text(&lr->group[g], text, sizeof text);
+		for (uint32_t m = lr->group[g].mask; m; m &= m - 1)
+			nlab++;
+		snprintf(out, outsz, " %s starts %d labels ", text, nlab);
+	} else if (rr->rule == ROUTE_RULE_MARGIN) {
+		fmt_num(val, sizeof val, rr->margin, 2);
+		fmt_num(thr, sizeof thr, rr->min_margin, 2);
+		snprintf(out, outsz, " margin %s < μ %s ", val, thr);
+	} else {
+		snprintf(out, outsz, " %s %s %s %s ", route_stat_name(rr->stat), val,
+			 rr->value >= rr->threshold ? "≥" : "<", thr);
 	}
 }
 
 int panel_draw_chip(const struct panel_data *pd, int y, int x, int maxw, const struct palette *pal, bool draw)
 {
-	char badge[64], rest[128], val[32], thr[32];
-	bool reached = pd->r.value >= pd->r.threshold;
+	char badge[64], rest[256];
 	const char *glyph;
 	enum theme_role role = panel_verdict_role(pd->r.verdict, &glyph);
 	int used;
 
-	fmt_num(val, sizeof val, pd->r.value, 3);
-	fmt_num(thr, sizeof thr, pd->r.threshold, 2);
 	snprintf(badge, sizeof badge, " %s %s ", glyph, route_verdict_name(pd->r.verdict));
-	snprintf(rest, sizeof rest, " %s %s %s %s ", route_stat_name(pd->r.stat), val, reached ? "≥" : "<", thr);
+	chip_rule(pd, rest, sizeof rest);
 	if (!draw)
 		return draw_width(badge) + draw_width(rest);
 	used = draw_str(y, x, maxw, badge, color_role(pal, role));

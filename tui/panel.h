@@ -4,10 +4,19 @@
  * exchange's facts (model, endpoint, time to first token, tokens/s, finish
  * reason, usage).
  *
+ * With a label set in effect (the answer's own, DOC_META_LABELS, else the
+ * global one in verdict_opts), the verdict is route.h's three-way one: the
+ * badge is ACCEPT, ESCALATE or CLARIFY, under it the rule that decided in
+ * words, the τ line, a μ line (the margin between the top two labels) and
+ * the label-mass line; a label table follows (per label a bar, normalised
+ * probability and raw mass; shared first tokens; mass on labels; what the
+ * API did not show). Without labels the panel is the two-way one.
+ *
  * The numbers come from a cache (struct panel_data) recomputed at most once
  * per frame, when tokens arrived or a setting changed: metrics_answer is
- * O(answer), drawing is O(panel). Sections flow into columns, so the same
- * panel fills a tall side bar or a wide, short lower pane. */
+ * O(answer), the labels O(first token's alternatives), drawing is O(panel).
+ * Sections flow into columns, so the same panel fills a tall side bar or a
+ * wide, short lower pane. */
 #ifndef TOKSCOPE_TUI_PANEL_H
 #define TOKSCOPE_TUI_PANEL_H
 
@@ -26,6 +35,11 @@ struct verdict_opts {
 	double threshold;      /* routing threshold τ */
 	double tok_threshold;  /* per-token threshold */
 	double quantile;
+	double margin;         /* μ: minimum margin between the top two labels */
+	double min_label_mass; /* minimum first-token mass on labels */
+	/* The global label set (--labels, the config, the L key) for answers
+	 * without their own; NULL or empty: none. Borrowed. */
+	const struct label_set *labels;
 };
 
 struct panel_data {
@@ -37,9 +51,14 @@ struct panel_data {
 	int spark_req;                   /* the width asked for */
 	size_t spark_n;                  /* tokens the sparkline covers */
 	struct metrics_acc acc;          /* m, kept up to date as the answer grows */
+	/* The label set in effect: the answer's own when it has one that
+	 * parses, else a copy of the global one; lr's names point into it. */
+	struct label_set ls;
+	int own_labels;                  /* labels_from_doc: 1 own, 0 none, −1 own but invalid */
+	struct label_result lr;          /* lr.n = 0: no labels, two-way verdict */
 };
 
-/* Recomputes metrics, verdict and a sparkline of width spark_w. */
+/* Recomputes metrics, labels, verdict and a sparkline of width spark_w. */
 void panel_compute(struct panel_data *pd, const struct doc *d, const struct verdict_opts *vo, int spark_w);
 /* Frees what panel_compute keeps between frames (a zeroed panel_data holds nothing). */
 void panel_fini(struct panel_data *pd);

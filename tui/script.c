@@ -33,7 +33,7 @@ bool script_step(struct app *a)
 	double now = app_now_ms();
 
 	if (a->script_waiting) {
-		if (a->x && now < a->script_until_ms)
+		if ((app_busy(a) || a->mf) && now < a->script_until_ms)
 			return true;
 		a->script_waiting = false;
 		a->script_until_ms = 0;

@@ -22,11 +22,13 @@ void status_draw_header(const struct app *a, struct rect r)
 
 	draw_fill(r, bar);
 	x += draw_str(r.y, x, r.w, " tokscope ", color_role(&a->pal, ROLE_STATUS_KEY));
-	if (!a->lay.has_side && an) {
+	if (!a->lay.has_side && an && !pair_active(a)) {
 		right = panel_draw_chip(&a->pd, 0, 0, 0, &a->pal, false);
 		panel_draw_chip(&a->pd, r.y, r.x + r.w - right, right, &a->pal, true);
 	}
-	if (an)
+	if (pair_active(a))
+		pair_header(a, line, sizeof line);
+	else if (an)
 		snprintf(line, sizeof line, " answer %zu/%zu: %s%s%s%s", a->ans.cur + 1, a->ans.n,
 			 status_title(a, an), doc_meta(an->doc, DOC_META_MODEL) ? " · " : "",
 			 doc_meta(an->doc, DOC_META_MODEL) ? doc_meta(an->doc, DOC_META_MODEL) : "",
@@ -52,7 +54,8 @@ static const char *const spinner[] = { "⠋", "⠙", "⠹", "⠸", "⠼", "⠴",
 /* The state chip: " ⠋ STREAMING 57 tokens ". */
 static void status_chip(const struct app *a, char *out, size_t outsz, enum theme_role *role)
 {
-	size_t n = a->xdoc ? doc_count(a->xdoc) : 0;
+	const struct doc *d = a->xdoc ? a->xdoc : escalate_doc(a);
+	size_t n = d ? doc_count(d) : 0;
 
 	*role = ROLE_STATUS_KEY;
 	switch (a->state) {
@@ -74,15 +77,21 @@ struct hint {
 
 static const struct hint idle_hints[] = {
 	{ ACT_HELP, "help" }, { ACT_EDITOR, "prompt" }, { ACT_NEXT_ANSWER, "answer" },
-	{ ACT_NEXT_LOW, "low" }, { ACT_THRESH_DOWN, "τ" }, { ACT_QUIT, "quit" },
+	{ ACT_NEXT_LOW, "low" }, { ACT_THRESH_DOWN, "τ" }, { ACT_MARGIN_DOWN, "μ" }, { ACT_QUIT, "quit" },
 };
 static const struct hint busy_hints[] = { { ACT_CANCEL, "cancel" }, { ACT_HELP, "help" }, { ACT_QUIT, "quit" } };
+static const struct hint pair_hints[] = {
+	{ ACT_HELP, "help" }, { ACT_PAIR_SWITCH, "pane" }, { ACT_CANCEL, "back" }, { ACT_THRESH_DOWN, "τ" },
+	{ ACT_QUIT, "quit" },
+};
 
 static int hint_width(const struct hint *h, char *key, size_t keysz)
 {
 	keys_name(keys_first(h->act), key, keysz);
 	if (h->act == ACT_THRESH_DOWN)
 		snprintf(key, keysz, "t/T");
+	if (h->act == ACT_MARGIN_DOWN)
+		snprintf(key, keysz, "m/M");
 	return draw_width(key) + draw_width(h->what) + 3;
 }
 
@@ -91,15 +100,23 @@ static int hint_width(const struct hint *h, char *key, size_t keysz)
 static int status_hints(const struct app *a, struct rect r, int maxw)
 {
 	bool busy = a->state == ST_STREAMING;
-	const struct hint *h = busy ? busy_hints : idle_hints;
-	size_t n = busy ? sizeof busy_hints / sizeof busy_hints[0] : sizeof idle_hints / sizeof idle_hints[0];
-	size_t fit = 0;
+	const struct hint *h = busy ? busy_hints : pair_active(a) ? pair_hints : idle_hints;
+	size_t n = busy ? sizeof busy_hints / sizeof busy_hints[0] :
+		   pair_active(a) ? sizeof pair_hints / sizeof pair_hints[0] : sizeof idle_hints / sizeof idle_hints[0];
+	size_t fit = 0, ns = 0;
 	int w = 0, x;
 	char key[32];
+	struct hint shown[16];
 
 	/* the editor and the boxes show their own keys */
 	if (a->editing || a->dlg.kind != DLG_NONE)
 		return 0;
+	/* μ only matters when the answer is judged with labels */
+	for (size_t i = 0; i < n && ns < 16; i++)
+		if (h[i].act != ACT_MARGIN_DOWN || a->pd.r.labelled)
+			shown[ns++] = h[i];
+	h = shown;
+	n = ns;
 
 	while (fit < n && w + hint_width(&h[fit], key, sizeof key) <= maxw)
 		w += hint_width(&h[fit++], key, sizeof key);
@@ -124,6 +141,8 @@ void status_draw_bar(const struct app *a, struct rect r)
 	draw_fill(r, color_role(&a->pal, ROLE_STATUS));
 	status_chip(a, chip, sizeof chip, &role);
 	x = draw_str(r.y, r.x, r.w, chip, color_role(&a->pal, role));
+	if (a->auto_esc)
+		x += draw_str(r.y, r.x + x, r.w - x, " ▲AUTO ", color_role(&a->pal, ROLE_ESCALATE));
 	msgw = a->msg[0] ? draw_width(a->msg) + 2 : 0;
 	if (msgw > (r.w - x) / 2 + 8 && !a->msg_error)
 		msgw = (r.w - x) / 2 + 8;

@@ -4,10 +4,12 @@
  * the first token arrives, then the new answer joins the list and becomes
  * current. An error (HTTP, cut stream, bad JSON) goes to the status bar and
  * an error box; the previous answers and the prompt in the editor are never
- * touched. A cancelled stream keeps its tokens, marked incomplete. */
+ * touched. A cancelled stream keeps its tokens, marked incomplete. With
+ * auto-escalation on, a finished answer goes on to escalate.c. */
 #include <stdio.h>
 #include <string.h>
 
+#include "src/branch.h"
 #include "tui/app.h"
 
 /* A title from the prompt's start: "“Classify this email…”". */
@@ -32,7 +34,7 @@ void stream_send(struct app *a)
 	struct ts_err err;
 	struct doc *d;
 
-	if (a->x) {
+	if (app_busy(a)) {
 		editor_message(a->ed, "a request is already running: Esc or Ctrl-C on the main screen cancels it");
 		return;
 	}
@@ -44,24 +46,33 @@ void stream_send(struct app *a)
 		return;
 	}
 	ts_err_clear(&err);
-	a->x = exchange_start(a->loop, d, &xo, &err);
-	if (!a->x) {
-		doc_free(d);
+	if (stream_start(a, d, &xo, &err)) {
 		editor_message(a->ed, ts_err_msg(&err));
 		return;
 	}
 	stream_title(d, xo.rp.prompt);
-	a->xdoc = d;
-	a->xidx = -1;
-	a->xseen = 0;
-	a->state = ST_STREAMING;
 	a->editing = false;
 	editor_history_add(a->ed, doc_meta(d, DOC_META_REQUEST));
+}
+
+int stream_start(struct app *a, struct doc *d, const struct exchange_opts *xo, struct ts_err *err)
+{
+	a->x = exchange_start(a->loop, d, xo, err);
+	if (!a->x) {
+		doc_free(d);
+		return err->code ? err->code : TS_ENET;
+	}
+	a->xdoc = d;
+	a->xidx = -1;
+	a->xseen = doc_count(d);   /* a branch's prefix: listed with the first new token */
+	a->state = ST_STREAMING;
 	if (exchange_notice(a->x))
 		app_message(a, false, "%s", exchange_notice(a->x));
 	else
-		app_message(a, false, "sent to %s", doc_meta(d, DOC_META_ENDPOINT) ? doc_meta(d, DOC_META_ENDPOINT) : ep.base_url);
+		app_message(a, false, "sent to %s", doc_meta(d, DOC_META_ENDPOINT) ? doc_meta(d, DOC_META_ENDPOINT) :
+			    xo->ep->base_url);
 	a->dirty |= DIRTY_REPAINT | DIRTY_LAYOUT;
+	return TS_OK;
 }
 
 /* Lists the streamed document as an answer and makes it current. */
@@ -82,12 +93,13 @@ static void stream_list(struct app *a)
 	a->dirty |= DIRTY_LAYOUT | DIRTY_RECALC | DIRTY_REPAINT;
 }
 
+/* Whether the server sent anything (a branch's prefix does not count). */
 static bool stream_has_content(const struct doc *d)
 {
-	size_t plain;
+	size_t plain, at;
 
 	doc_plain(d, &plain);
-	return doc_count(d) > 0 || plain > 0;
+	return doc_count(d) > (branch_point(d, &at) ? at + 1 : 0) || plain > 0;
 }
 
 static void stream_finish(struct app *a, const struct ts_err *err)
@@ -105,6 +117,8 @@ static void stream_finish(struct app *a, const struct ts_err *err)
 	if (err->code == TS_OK) {
 		a->state = ST_DONE;
 		app_message(a, false, "done: %zu tokens", a->xidx >= 0 ? doc_count(a->ans.v[a->xidx].doc) : 0);
+		if (a->xidx >= 0)
+			escalate_after_answer(a, a->ans.v[a->xidx].doc, err);
 		return;
 	}
 	if (err->code == TS_ECANCEL) {
@@ -116,6 +130,9 @@ static void stream_finish(struct app *a, const struct ts_err *err)
 	snprintf(a->last_error, sizeof a->last_error, "%s", ts_err_msg(err));
 	app_message(a, true, "%s", a->last_error);
 	dialog_open(&a->dlg, DLG_ERROR, "request failed", a->last_error, NULL);
+	/* an answer without logprobs has no confidence: the cascade escalates it */
+	if (err->code == TS_ENOLOGPROBS && a->xidx >= 0)
+		escalate_after_answer(a, a->ans.v[a->xidx].doc, err);
 }
 
 void stream_poll(struct app *a)

@@ -56,13 +56,19 @@ static struct style tokview_style(const struct answer *an, const struct cell *c,
 {
 	double v = 1.0;
 	bool low = false;
+	unsigned mark = 0;
 	struct style st;
 
 	for (size_t t = c->t0; t <= c->t1; t++) {
 		v = fmin(v, tokview_value(an->doc, t, o->mode));
 		low = low || exp(doc_token(an->doc, t)->logprob) < o->tok_threshold;
+		mark |= o->marks ? o->marks(o->marks_ctx, t) : 0;
 	}
-	st = color_bucket(pal, theme_bucket(v), o->boundaries && (c->t0 & 1));
+	st = color_bucket(pal, theme_bucket(v), (o->boundaries && (c->t0 & 1)) || (mark & TOKVIEW_MARK_NOTE));
+	if (mark & TOKVIEW_MARK_NOTE)
+		st.attr |= A_BOLD;
+	if (mark & TOKVIEW_MARK_DIVERGE)
+		st = color_role(pal, ROLE_ESCALATE);
 	if (an->sel >= c->t0 && an->sel <= c->t1 && doc_count(an->doc) > 0)
 		st = color_role(pal, ROLE_SELECTED);
 	if (low)

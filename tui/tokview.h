@@ -32,10 +32,19 @@ enum color_mode {
 
 const char *tokview_mode_name(enum color_mode m);
 
+/* Marks a caller puts on tokens (the compare view, pair.h). */
+enum tokview_mark {
+	TOKVIEW_MARK_DIVERGE = 1 << 0,  /* drawn in the ESCALATE badge's style */
+	TOKVIEW_MARK_NOTE = 1 << 1,     /* its colour on the tint, bold */
+};
+
 struct tokview_opts {
 	enum color_mode mode;
 	bool boundaries;        /* alternate a tint on every other token */
 	double tok_threshold;   /* underline tokens with p below it */
+	/* enum tokview_mark flags of token tok; NULL: no marks */
+	unsigned (*marks)(const void *ctx, size_t tok);
+	const void *marks_ctx;
 };
 
 /* The colour value of token i in [0,1] (higher = more confident). */

@@ -17,6 +17,11 @@ struct tui_opts {
 	const char *session_path;    /* file the docs came from, or NULL */
 	bool demo;                   /* docs are the bundled demo */
 	const char *initial_prompt;  /* prompt to put in the editor, or NULL */
+	/* tokscope --compare: open in the compare view, docs[compare_a] (A)
+	 * against docs[compare_b] (B), named by compare_names (borrowed). */
+	bool compare;
+	size_t compare_a, compare_b;
+	const char *compare_names[2];
 };
 
 /* Runs until the user quits. Restores the terminal on every exit path.

@@ -129,7 +129,7 @@ cascade 0 --json "Classify this email: tie"
 stop
 mv "$tmp/out" "$tmp/both.json"
 check "--cascade --json holds both answers and their verdicts" sh -c "grep -q '\"verdict\":\"ESCALATE\"' '$tmp/both.json' && grep -q '\"verdict\":\"ACCEPT\"' '$tmp/both.json'"
-"$TS" --compare "$tmp/both.json" > "$tmp/out" 2> "$tmp/err"
+"$TS" --compare --print "$tmp/both.json" > "$tmp/out" 2> "$tmp/err"
 check "--compare on one file compares its two answers" sh -c "grep -q 'both.json #2: mailcls-1M' '$tmp/out' && grep -qE '^  B +\[w\]ork' '$tmp/out'"
 
 # A confident first answer does not escalate: the strong server gets nothing.
@@ -186,14 +186,14 @@ fi
 # ---- compare ----
 "$TS" --json --replay "$M/mailcls-190K/b_work_spam_tie_email_stream" > "$tmp/a.json" 2>/dev/null
 "$TS" --json --replay "$M/mailcls-1M/b_work_spam_tie_email_stream" > "$tmp/b.json" 2>/dev/null
-"$TS" --compare --color=never "$tmp/a.json" "$tmp/b.json" > "$tmp/out" 2> "$tmp/err"
+"$TS" --compare --print --color=never "$tmp/a.json" "$tmp/b.json" > "$tmp/out" 2> "$tmp/err"
 check "compare exits 0" test $? -eq 0
 check "divergence at the first token" has "byte 0: A token #0, B token #0 (0 tokens aligned before)"
 check "each side's divergent token bracketed" sh -c "grep -qE '^  A +\[s\]pam' '$tmp/out' && grep -qE '^  B +\[w\]ork' '$tmp/out'"
 check "each side's probability for the other's token" sh -c "grep -q '\"s\" p 0.6032   B.s probability for it: 0.001229' '$tmp/out' && grep -q '\"w\" p 0.9877   A.s probability for it: 0.3746' '$tmp/out'"
 "$TS" --json --replay "$M/mailcls-190K/d_ticket_mixed_stream" > "$tmp/a.json" 2>/dev/null
 "$TS" --json --replay "$M/mailcls-1M/d_ticket_mixed_stream" > "$tmp/b.json" 2>/dev/null
-"$TS" --compare "$tmp/a.json" "$tmp/b.json" > "$tmp/out" 2> "$tmp/err"
+"$TS" --compare --print "$tmp/a.json" "$tmp/b.json" > "$tmp/out" 2> "$tmp/err"
 check "same answer: identical texts" has 'the texts are identical (14 bytes): "account access"'
 check "largest difference first: token 0, 0.5245 → 0.7673" grep -qE '^ +0 +0 +0\.5245 +0\.7673 +\+0\.2429 +"a"' "$tmp/out"
 check "then the last s" sh -c "sed -n '/largest/,\$p' '$tmp/out' | sed -n 4p | grep -qE '^ +9 +9 '"
@@ -211,6 +211,11 @@ usage "margin above 1" --print --margin 2 x
 usage "min label mass below 0" --print --min-label-mass -0.1 x
 "$TS" --compare "$tmp/a.json" "$tmp/nosuch.json" > /dev/null 2> "$tmp/err"
 check "compare: a missing file is an error (exit 1)" test $? -eq 1
+"$TS" --compare --print "$tmp/a.json" > /dev/null 2> "$tmp/err"
+check "compare: one file with one answer is named" sh -c "[ $? -eq 1 ] && grep -q 'a.json holds fewer than two answers' '$tmp/err'"
+# Without --print, --compare opens the explorer: no terminal here, so it says how to print.
+"$TS" --compare "$tmp/a.json" "$tmp/b.json" < /dev/null > /dev/null 2> "$tmp/err"
+check "compare without --print wants a terminal, names --print" sh -c "[ $? -eq 1 ] && grep -q 'needs a terminal; use --print' '$tmp/err'"
 "$TS" --help > "$tmp/out"
 check "--help documents exit 4 and the decision options" sh -c "grep -q '4 clarify' '$tmp/out' && grep -q -- '--cascade' '$tmp/out' && grep -q -- '--labels LIST' '$tmp/out' && grep -q -- '--compare A B' '$tmp/out'"
 echo "# $n checks"

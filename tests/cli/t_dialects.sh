@@ -69,6 +69,25 @@ expect_err "a raw-prompt dialect says it leaves the system prompt out" "sends th
 expect_req "clamped k sent" '"logprobs":5'
 expect_no_req "no system prompt in a raw request" "a system prompt"
 
+# ---- k above 20: all of it where the profile sets no maximum (llama.cpp,
+# vLLM), lowered with a note where it does; 100 at most
+serve "$S/c_open_question_stream_top20"
+run "llamacpp takes k 50" 0 /v1 -P llamacpp -n 50 x
+expect_req "k 50 goes to llama.cpp as asked" '"top_logprobs":50'
+grep -q "maximum" "$tmp/err" && bad "no note for a profile without a maximum" "$(cat "$tmp/err")" ||
+	ok "no note for a profile without a maximum"
+serve "$S/c_open_question_stream_top20"
+run "vllm takes k 100" 0 /v1 -P vllm -n 100 x
+expect_req "k 100 goes to vLLM as asked" '"top_logprobs":100'
+serve "$S/c_open_question_stream_top20"
+run "openai lowers k 50" 0 /v1 -P openai -n 50 x
+expect_err "k 50 above openai's maximum is lowered and said" "top logprobs 50 is above openai's maximum of 20: asking for 20"
+expect_req "k 20 goes to openai" '"top_logprobs":20'
+"$TS" --print -P llamacpp -n 101 x > "$tmp/out" 2> "$tmp/err"
+st=$?
+[ $st -eq 2 ] && grep -qF "top_logprobs: '101' is not a whole number from 0 to 100" "$tmp/err" &&
+	ok "k 101 is a usage error naming the range" || bad "k 101 is a usage error naming the range" "exit $st" "$(cat "$tmp/err")"
+
 # ---- openai-responses
 serve "$D/doc-openai-responses-stream"
 run "openai-responses stream" 0 /v1 -P openai-responses -s "Be brief." x && expect_out "responses stream text" "Bonjour, café!"

@@ -256,6 +256,10 @@ static void config_set_accepts_valid_values(void **state)
 	assert_int_equal(config_set(&c, "system", "Be brief.", &err), TS_OK);
 	assert_int_equal(config_set(&c, "theme", "mono", &err), TS_OK);
 	assert_int_equal(c.s.top_logprobs, 20);
+	/* above the hosted APIs' 20, up to CONFIG_MAX_TOP_K: whether it is
+	 * lowered depends on the profile, when the request is made */
+	assert_int_equal(config_set(&c, "top_logprobs", "100", &err), TS_OK);
+	assert_int_equal(c.s.top_logprobs, CONFIG_MAX_TOP_K);
 	assert_int_equal(c.s.max_tokens, 1000000);
 	assert_true(c.s.temperature == 0.7);
 	assert_true(c.s.threshold == 1.0);
@@ -276,7 +280,7 @@ static void config_set_accepts_valid_values(void **state)
 static void config_set_rejects_bad_values_naming_the_key(void **state)
 {
 	static const struct { const char *key, *value; } bad[] = {
-		{ "top_logprobs", "21" }, { "top_logprobs", "-1" }, { "top_logprobs", "5x" },
+		{ "top_logprobs", "101" }, { "top_logprobs", "-1" }, { "top_logprobs", "5x" },
 		{ "top_logprobs", "" }, { "top_logprobs", " 5" }, { "top_logprobs", "0x5" },
 		{ "top_logprobs", "99999999999999999999" }, { "max_tokens", "0" },
 		{ "max_tokens", "1000001" }, { "temperature", "2.01" }, { "temperature", "-0.1" },
@@ -509,9 +513,9 @@ static void first_error_wins_when_a_syntax_error_comes_first(void **state)
 {
 	(void)state;
 	/* inih reports the syntax error on line 2; the bad value is on line 3. */
-	assert_file_error("[defaults]\ngarbage\ntop_logprobs = 99\n", 2, "expected 'key = value'");
+	assert_file_error("[defaults]\ngarbage\ntop_logprobs = 999\n", 2, "expected 'key = value'");
 	/* And the other way round. */
-	assert_file_error("[defaults]\ntop_logprobs = 99\ngarbage\n", 2, "top_logprobs");
+	assert_file_error("[defaults]\ntop_logprobs = 999\ngarbage\n", 2, "top_logprobs");
 }
 
 static void overlong_line_is_an_error_with_its_line(void **state)
@@ -743,6 +747,34 @@ static void bad_labels_are_rejected_in_settings_and_profiles(void **state)
 	assert_file_error("[profile p]\nbase_url = http://x/v1\nlabels = spam,SPAM\n", 3, "same label");
 }
 
+/* How an openai-chat server continues a prefix (branching): vllm and
+ * llamacpp know theirs; a file's profile says it; other values fail. */
+static void prefill_reaches_the_endpoint(void **state)
+{
+	struct config c;
+	struct ts_err err;
+	struct endpoint ep;
+
+	(void)state;
+	assert_int_equal(config_init(&c), TS_OK);
+	assert_int_equal(config_endpoint(&c, &ep, &err), TS_OK);
+	assert_string_equal(ep.prefill, "llamacpp");
+	assert_int_equal(config_set(&c, "profile", "vllm", &err), TS_OK);
+	assert_int_equal(config_endpoint(&c, &ep, &err), TS_OK);
+	assert_string_equal(ep.prefill, "vllm");
+	assert_int_equal(config_set(&c, "profile", "openai", &err), TS_OK);
+	assert_int_equal(config_endpoint(&c, &ep, &err), TS_OK);
+	assert_null(ep.prefill);
+	config_fini(&c);
+	assert_int_equal(load_text(&c, "[defaults]\nprofile = mine\n[profile mine]\nbase_url = http://h:1/v1\n"
+				   "prefill = vllm\n[profile vllm]\nprefill = none\n", &err, NULL), TS_OK);
+	assert_int_equal(config_endpoint(&c, &ep, &err), TS_OK);
+	assert_string_equal(ep.prefill, "vllm");
+	assert_string_equal(config_profile(&c, "vllm")->prefill, "none");
+	config_fini(&c);
+	assert_file_error("[profile p]\nprefill = sglang\n", 2, "prefill: 'sglang' is neither vllm, llamacpp nor none");
+}
+
 static void escalation_resolves_profile_and_model(void **state)
 {
 	struct config c;
@@ -781,6 +813,30 @@ static void escalation_resolves_profile_and_model(void **state)
 	config_fini(&c);
 }
 
+/* auto_escalate: off by default; true/false and their spellings from the
+ * file or config_set; anything else names the key. */
+static void auto_escalate_is_a_boolean(void **state)
+{
+	struct config c;
+	struct ts_err err;
+
+	(void)state;
+	assert_int_equal(config_init(&c), TS_OK);
+	assert_false(c.s.auto_escalate);
+	assert_int_equal(config_set(&c, "auto_escalate", "yes", &err), TS_OK);
+	assert_true(c.s.auto_escalate);
+	assert_int_equal(config_set(&c, "auto_escalate", "off", &err), TS_OK);
+	assert_false(c.s.auto_escalate);
+	assert_int_equal(config_set(&c, "auto_escalate", "maybe", &err), TS_ECONFIG);
+	assert_non_null(strstr(err.msg, "auto_escalate: 'maybe' is neither true nor false"));
+	assert_false(c.s.auto_escalate);
+	config_fini(&c);
+	assert_int_equal(load_text(&c, "[defaults]\nauto_escalate = true\nescalate_to = openai\n", &err, NULL), TS_OK);
+	assert_true(c.s.auto_escalate);
+	config_fini(&c);
+	assert_file_error("[defaults]\nauto_escalate = 2\n", 2, "neither true nor false");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -816,6 +872,8 @@ int main(void)
 		cmocka_unit_test_setup(labels_come_from_settings_else_the_profile, setup),
 		cmocka_unit_test_setup(bad_labels_are_rejected_in_settings_and_profiles, setup),
 		cmocka_unit_test_setup(escalation_resolves_profile_and_model, setup),
+		cmocka_unit_test_setup(auto_escalate_is_a_boolean, setup),
+		cmocka_unit_test_setup(prefill_reaches_the_endpoint, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

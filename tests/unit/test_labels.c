@@ -405,6 +405,35 @@ static void no_labels_or_no_tokens_is_not_valid(void **state)
 	doc_free(empty);
 }
 
+/* An answer's own set (DOC_META_LABELS): none, a list, explicitly none
+ * (""), and a list that does not parse. */
+static void an_answer_carries_its_own_label_set(void **state)
+{
+	struct doc *d = doc_new();
+	struct label_set ls;
+	struct ts_err err;
+
+	(void)state;
+	ls.n = 7;
+	assert_int_equal(labels_from_doc(&ls, d, &err), 0);
+	assert_int_equal(ls.n, 0);
+	assert_int_equal(doc_set_meta(d, DOC_META_LABELS, "billing, bug report"), TS_OK);
+	assert_int_equal(labels_from_doc(&ls, d, &err), 1);
+	assert_int_equal(ls.n, 2);
+	assert_string_equal(ls.name[1], "bug report");
+	assert_int_equal(doc_set_meta(d, DOC_META_LABELS, ""), TS_OK);
+	assert_int_equal(labels_from_doc(&ls, d, &err), 1);
+	assert_int_equal(ls.n, 0);
+	assert_int_equal(doc_set_meta(d, DOC_META_LABELS, "work,,spam"), TS_OK);
+	ts_err_clear(&err);
+	assert_int_equal(labels_from_doc(&ls, d, &err), -1);
+	assert_int_equal(ls.n, 0);
+	assert_int_equal(err.code, TS_EINVAL);
+	assert_non_null(strstr(ts_err_msg(&err), "empty label"));
+	assert_int_equal(labels_from_doc(&ls, d, NULL), -1);
+	doc_free(d);
+}
+
 static void nothing_on_labels_leaves_probabilities_undefined(void **state)
 {
 	static const struct alt alts[] = { { "Sure", 0.7 }, { "The", 0.2 } };
@@ -557,6 +586,7 @@ int main(void)
 		cmocka_unit_test(chosen_token_outside_the_top_k_is_counted),
 		cmocka_unit_test(sentinel_logprobs_count_as_zero_mass),
 		cmocka_unit_test(no_labels_or_no_tokens_is_not_valid),
+		cmocka_unit_test(an_answer_carries_its_own_label_set),
 		cmocka_unit_test(nothing_on_labels_leaves_probabilities_undefined),
 		cmocka_unit_test(mailcls_top20_shows_the_whole_label_distribution),
 		cmocka_unit_test(mailcls_billing_ticket_first_token_is_shared),

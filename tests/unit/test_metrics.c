@@ -8,10 +8,13 @@
 #include "tests/unit/testutil.h"
 
 #include <cJSON.h>
+#include <dirent.h>
 #include <math.h>
+#include <sys/stat.h>
 
 #include "src/doc.h"
 #include "src/metrics.h"
+#include "src/replay.h"
 #include "src/route.h"
 
 #define EPS 1e-12
@@ -161,13 +164,14 @@ static void chosen_outside_top_k_joins_known_set(void **state)
 	assert_near(m.margin, -0.5, ALT_EPS);       /* 0.1 − 0.6 */
 	assert_near(m.coverage, 0.8, ALT_EPS);      /* 0.6 + 0.2: the chosen is not shown */
 	assert_near(m.residual, 0.2, ALT_EPS);
-	/* K = {0.6, 0.2, 0.1}, Σ_K = 0.9, r = 0.1, q_min = 0.1:
+	/* K = {0.6, 0.2, 0.1}, Σ_K = 0.9, r = 0.1, q_c = 0.2 (the smallest
+	 * alternative; the chosen 0.1 is outside the top k and does not cap):
 	 * H_K = −(0.6 ln0.6 + 0.2 ln0.2 + 0.1 ln0.1)
 	 *     = 0.30649537 + 0.32188758 + 0.23025851 = 0.85864146 */
 	hk = -(0.6 * log(0.6) + 0.2 * log(0.2) + 0.1 * log(0.1));
 	assert_near(hk, 0.85864146, 1e-8);
-	/* h_lo = 0.85864146 + 0.1·ln10 = 1.08889997 */
-	assert_near(m.h_lo, 1.08889997, 1e-6);
+	/* h_lo = 0.85864146 + 0.1·ln5 = 0.85864146 + 0.16094379 = 1.01958525 */
+	assert_near(m.h_lo, 1.01958525, 1e-6);
 	/* h_hi = H_K + 0.1·ln((262144 − 3)/0.1) = 0.858641 + 0.1·14.779223 ≈ 2.336564 */
 	assert_near(m.h_hi, hk + 0.1 * log((V - 3) / 0.1), ALT_EPS);
 	assert_near(m.h_hi, 2.336564, 1e-6);
@@ -188,12 +192,134 @@ static void token_without_alternatives(void **state)
 	assert_near(m.margin, 0.8, EPS);    /* no other alternative: margin = p */
 	assert_true(m.coverage == 0.0);
 	assert_true(m.residual == 1.0);
-	/* K = {0.8}, r = 0.2, q_min = 0.8: h_lo = −0.8 ln0.8 − 0.2 ln0.8 = −ln0.8 ≈ 0.22314355 */
-	assert_near(m.h_lo, 0.22314355, 1e-8);
+	/* K = {0.8}, r = 0.2, no alternatives: q_c = r = 0.2 (no unseen token
+	 * holds more than the unseen mass):
+	 * h_lo = −0.8 ln0.8 − 0.2 ln0.2 = 0.17851484 + 0.32188758 = 0.50040242 */
+	assert_near(m.h_lo, 0.50040242, 1e-8);
 	/* h_hi = −0.8 ln0.8 + 0.2·ln((262144 − 1)/0.2) = 0.178515 + 0.2·14.086083 ≈ 2.995732 */
 	assert_near(m.h_hi, -0.8 * log(0.8) + 0.2 * log((V - 1) / 0.2), EPS);
 	assert_near(m.h_hi, 2.995732, 1e-6);
 	doc_free(d);
+}
+
+/* llama.cpp before December 2024 (doc-llamacpp-completion-old-*): the
+ * third token " is" was sampled outside the top 2 (" was" 0.6, " are"
+ * 0.3), so its p is taken as 0 and stored at the floor. Taking its e^−100
+ * as the cap on unseen tokens gave h_lo = H_K + 0.1·100 = 10.67 > h_hi. */
+static void old_llamacpp_token_outside_top_k_keeps_lo_below_hi(void **state)
+{
+	struct doc *d = doc_new();
+	struct alt_spec alts[2] = { { " was", log(0.6) }, { " are", log(0.3) } };
+	struct tok_metrics m;
+	struct ts_err err;
+
+	(void)state;
+	assert_non_null(d);
+	append_tok(d, " is", -INFINITY, alts, 2);
+	metrics_token(d, 0, &m);
+	assert_int_equal(m.rank, 0);
+	assert_true(m.clamped);
+	/* K = {0.6, 0.3, e^−100}: H_K = −0.6 ln0.6 − 0.3 ln0.3 + e^−100·100
+	 *   = 0.30649537 + 0.36119184 + 3.7e−42 = 0.66768722; r = 0.1, q_c = 0.3:
+	 * h_lo = 0.66768722 + 0.1·(−ln0.3) = 0.66768722 + 0.12039728 = 0.78808450 */
+	assert_near(m.h_lo, 0.78808450, 1e-6);
+	/* h_hi = 0.66768722 + 0.1·ln((262144 − 3)/0.1) = 0.66768722 + 1.47792229 = 2.14560951 */
+	assert_near(m.h_hi, 2.14560951, 1e-6);
+	assert_true(m.h_lo <= m.h_hi);
+	/* the same numbers from the fixture, through the dialect */
+	ts_err_clear(&err);
+	assert_int_equal(replay_dir(d, "tests/fixtures/doc-shapes/doc-llamacpp-completion-old-nonstream",
+				    NULL, NULL, &err), TS_OK);
+	assert_int_equal(doc_count(d), 3);
+	metrics_token(d, 2, &m);
+	assert_int_equal(m.rank, 0);
+	assert_near(m.h_lo, 0.78808450, 1e-6);
+	assert_near(m.h_hi, 2.14560951, 1e-6);
+	doc_free(d);
+}
+
+/* An alternative at the floor (a sentinel) with mass left over: no set of
+ * V − |K| tokens each at most e^−100 can hold r = 0.5, the numbers
+ * contradict V, and h_lo is capped at h_hi instead of passing it. */
+static void alternative_at_the_floor_caps_lo_at_hi(void **state)
+{
+	struct doc *d = doc_new();
+	struct alt_spec alts[2] = { { "a", log(0.5) }, { "b", -9999.0 } };
+	struct tok_metrics m;
+
+	(void)state;
+	assert_non_null(d);
+	append_tok(d, "a", log(0.5), alts, 2);
+	metrics_token(d, 0, &m);
+	/* H_K = −0.5 ln0.5 + e^−100·100 = 0.34657359, r = 0.5:
+	 * −ln q_c = 100 > ln((262144 − 2)/0.5) = 13.16979; both are
+	 * 0.34657359 + 0.5·13.16979 = 6.93146799 */
+	assert_near(m.h_hi, 6.93146799, 1e-6);
+	assert_true(m.h_lo == m.h_hi);
+	doc_free(d);
+}
+
+/* Every case directory under dir (one holding a response), depth ≤ 3. */
+static void each_recording(const char *dir, int depth, void (*fn)(const char *path, void *ctx), void *ctx)
+{
+	char path[1024];
+	DIR *dh = opendir(dir);
+	struct dirent *de;
+	struct stat st;
+
+	assert_non_null(dh);
+	while ((de = readdir(dh))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+		if (stat(path, &st) || !S_ISDIR(st.st_mode))
+			continue;
+		snprintf(path, sizeof path, "%s/%s/response", dir, de->d_name);
+		if (stat(path, &st) == 0) {
+			snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+			fn(path, ctx);
+		} else if (depth > 1) {
+			snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+			each_recording(path, depth - 1, fn, ctx);
+		}
+	}
+	closedir(dh);
+}
+
+struct bounds_count {
+	size_t cases, tokens, outside_top_k;
+};
+
+static void bounds_of_recording(const char *path, void *ctx)
+{
+	struct bounds_count *c = ctx;
+	struct doc *d = doc_new();
+	struct tok_metrics m;
+	struct ts_err err;
+
+	assert_non_null(d);
+	ts_err_clear(&err);
+	replay_dir(d, path, NULL, NULL, &err);   /* refusals and errors: no tokens */
+	for (size_t i = 0; i < doc_count(d); i++) {
+		metrics_token(d, i, &m);
+		if (!(m.h_lo <= m.h_hi) || !(m.h_lo >= 0))
+			fail_msg("%s token %zu: h_lo %.17g, h_hi %.17g", path, i, m.h_lo, m.h_hi);
+		c->outside_top_k += m.rank == 0;
+	}
+	c->tokens += doc_count(d);
+	c->cases++;
+	doc_free(d);
+}
+
+static void every_recorded_token_has_lo_at_most_hi(void **state)
+{
+	struct bounds_count c = { 0 };
+
+	(void)state;
+	each_recording("tests/fixtures", 3, bounds_of_recording, &c);
+	assert_true(c.cases >= 100);
+	assert_true(c.tokens > 1500);
+	assert_true(c.outside_top_k > 0);
 }
 
 static void leading_token_outside_top_k_has_positive_margin(void **state)
@@ -391,8 +517,12 @@ static void sentinels_are_clamped_to_the_floor(void **state)
 	assert_true(t.clamped);
 	assert_true(t.logprob == DOC_LOGPROB_FLOOR);
 	assert_near(t.p, exp(-100.0), 1e-50);        /* ≈ 3.72e-44 */
-	/* K = {e^−100}, r ≈ 1: h_lo = −e^−100·(−100) + (1 − e^−100)·100 = 100 */
-	assert_near(t.h_lo, 100.0, 1e-9);
+	/* K = {e^−100}, r = 1 − e^−100 = 1 in doubles, no alternatives: q_c = r,
+	 * h_lo = e^−100·100 + 1·(−ln 1) ≈ 3.7e−42: one unseen token may hold all
+	 * the mass (the floor is no cap: taking it gave h_lo = 100 > h_hi) */
+	assert_near(t.h_lo, 0.0, 1e-40);
+	/* h_hi = H_K + 1·ln(262144 − 1) = 12.476676 */
+	assert_near(t.h_hi, log(V - 1), 1e-9);
 	metrics_token(d, 2, &t);
 	assert_true(t.clamped);
 	assert_true(t.logprob == DOC_LOGPROB_FLOOR);
@@ -644,6 +774,9 @@ int main(void)
 		cmocka_unit_test(chosen_outside_top_k_joins_known_set),
 		cmocka_unit_test(token_without_alternatives),
 		cmocka_unit_test(leading_token_outside_top_k_has_positive_margin),
+		cmocka_unit_test(old_llamacpp_token_outside_top_k_keeps_lo_below_hi),
+		cmocka_unit_test(alternative_at_the_floor_caps_lo_at_hi),
+		cmocka_unit_test(every_recorded_token_has_lo_at_most_hi),
 		cmocka_unit_test(answer_statistics_of_three_tokens),
 		cmocka_unit_test(quantile_interpolates_between_order_statistics),
 		cmocka_unit_test(quantile_matches_sorted_reference_on_random_answers),

@@ -12,8 +12,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "src/branch.h"
 #include "src/buf.h"
+#include "src/config.h"
 #include "src/doc.h"
+#include "src/labels.h"
+#include "src/replay.h"
 #include "src/session.h"
 
 #define LIT(s) (s), (sizeof(s) - 1)
@@ -202,6 +206,47 @@ static void real_recording_round_trips(void **state)
 	assert_int_equal(doc_usage_c(back[0])->total_tokens, 125);
 	session_free_docs(back, 1);
 	doc_free(d);
+}
+
+/* A branch (src/branch.h) and its parent, saved and loaded: the uids, the
+ * branch relation and the forced token come back, so the tree does too. */
+static void branch_relation_round_trips(void **state)
+{
+	struct doc *docs[2] = { doc_new(), NULL };
+	struct doc **back;
+	struct config c;
+	struct branch_req br;
+	struct ts_err err;
+	long parent[2];
+	size_t order[2], depth[2], at;
+	char *text;
+
+	(void)state;
+	assert_int_equal(replay_dir(docs[0], "tests/fixtures/llamacpp-stories260k/e_legacy_completions_stream",
+				    NULL, NULL, &err), TS_OK);
+	assert_int_equal(config_init(&c), TS_OK);
+	assert_int_equal(config_set(&c, "profile", "openai-completions", &err), TS_OK);
+	assert_int_equal(config_set(&c, "base_url", "http://127.0.0.1:9/v1", &err), TS_OK);
+	assert_int_equal(branch_prepare(&c, docs[0], 3, 2, &br, &err), TS_OK);
+	docs[1] = br.doc;
+	br.doc = NULL;
+	back = round_trip(docs, 2, &text);
+	assert_non_null(strstr(text, "\"branch_at\":\"3\""));
+	assert_string_equal(doc_meta(back[1], DOC_META_BRANCH_OF), doc_meta(back[0], DOC_META_UID));
+	assert_true(branch_point(back[1], &at));
+	assert_int_equal(at, 3);
+	assert_true(doc_token(back[1], 3)->flags & DOC_TOK_FORCED);
+	assert_false(doc_token(back[1], 2)->flags & DOC_TOK_FORCED);
+	assert_int_equal(doc_token(back[1], 3)->rank, 3);
+	branch_tree((const struct doc *const *)back, 2, parent, order, depth);
+	assert_int_equal(parent[1], 0);
+	assert_int_equal(depth[1], 1);
+	free(text);
+	session_free_docs(back, 2);
+	branch_req_fini(&br);
+	config_fini(&c);
+	doc_free(docs[0]);
+	doc_free(docs[1]);
 }
 
 /* Ranks the document found by token id, which bytes alone would not find. */
@@ -508,8 +553,8 @@ static void loading_rejects_malformed_answers(void **state)
 	expect_rejected(HEAD "{\"strings\":[],\"tokens\":[]},{\"strings\":[\"a\"],\"tokens\":"
 			"[[0,-0.5,5,-1,0,[]]]}]}", TS_ESESSION,
 			"answer 1: token 0: flags and id disagree about the id");
-	expect_rejected(HEAD "{\"strings\":[\"a\"],\"tokens\":[[0,-0.5,-1,-1,8,[]]]}]}", TS_ESESSION,
-			"answer 0: token 0: flags are not an integer in 0..7");
+	expect_rejected(HEAD "{\"strings\":[\"a\"],\"tokens\":[[0,-0.5,-1,-1,16,[]]]}]}", TS_ESESSION,
+			"answer 0: token 0: flags are not an integer in 0..15");
 	expect_rejected(HEAD "{\"strings\":[\"a\"],\"tokens\":[[0,-0.5,-1,-1,0]]}]}", TS_ESESSION,
 			"answer 0: token 0: 5 fields, expected 6");
 	expect_rejected(HEAD "{\"strings\":[{\"hex\":\"f0g\"}],\"tokens\":[]}]}", TS_ESESSION,
@@ -676,11 +721,45 @@ static void large_document_round_trips(void **state)
 	doc_free(d);
 }
 
+/* An answer's own label set (DOC_META_LABELS) is saved under "labels" and
+ * loads back as it was, "" (explicitly none) included; an answer without
+ * one gets no key. */
+static void label_sets_round_trip(void **state)
+{
+	struct doc *docs[3] = { doc_new(), doc_new(), doc_new() };
+	struct doc **back;
+	struct label_set ls;
+	char *text;
+
+	(void)state;
+	for (size_t i = 0; i < 3; i++)
+		add_token(docs[i], LIT("b"), -0.02, -1, -1, false, (struct alt_spec[]){ { LIT("b"), -0.02, -1 } }, 1);
+	assert_int_equal(doc_set_meta(docs[0], DOC_META_LABELS, "billing, bug report, \"quoted\" \xc3\xa9t\xc3\xa9"),
+			 TS_OK);
+	assert_int_equal(doc_set_meta(docs[1], DOC_META_LABELS, ""), TS_OK);
+	back = round_trip(docs, 3, &text);
+	assert_non_null(strstr(text, "\"labels\":\"billing, bug report, \\\"quoted\\\" \xc3\xa9t\xc3\xa9\""));
+	assert_non_null(strstr(text, "\"labels\":\"\""));
+	assert_string_equal(doc_meta(back[0], DOC_META_LABELS), doc_meta(docs[0], DOC_META_LABELS));
+	assert_string_equal(doc_meta(back[1], DOC_META_LABELS), "");
+	assert_null(doc_meta(back[2], DOC_META_LABELS));
+	assert_int_equal(labels_from_doc(&ls, back[0], NULL), 1);
+	assert_int_equal(ls.n, 3);
+	assert_int_equal(labels_from_doc(&ls, back[1], NULL), 1);
+	assert_int_equal(ls.n, 0);
+	assert_int_equal(labels_from_doc(&ls, back[2], NULL), 0);
+	free(text);
+	session_free_docs(back, 3);
+	for (size_t i = 0; i < 3; i++)
+		doc_free(docs[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(hand_built_documents_round_trip_equal),
 		cmocka_unit_test(real_recording_round_trips),
+		cmocka_unit_test(branch_relation_round_trips),
 		cmocka_unit_test(rank_matched_by_id_survives_round_trip),
 		cmocka_unit_test(numbers_load_back_bit_for_bit),
 		cmocka_unit_test(non_finite_numbers_are_never_written),
@@ -697,6 +776,7 @@ int main(void)
 		cmocka_unit_test(loading_a_missing_or_wrong_file_names_it),
 		cmocka_unit_test(empty_session_loads_as_no_documents),
 		cmocka_unit_test(large_document_round_trips),
+		cmocka_unit_test(label_sets_round_trip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

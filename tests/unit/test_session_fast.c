@@ -8,7 +8,9 @@
 
 #include <dirent.h>
 
+#include "src/branch.h"
 #include "src/buf.h"
+#include "src/config.h"
 #include "src/doc.h"
 #include "src/replay.h"
 #include "src/session.h"
@@ -133,7 +135,7 @@ static void hand_made_sessions(void **state)
 		HEAD "{\"strings\":[\"\\ud83d\\ude00\"],\"tokens\":[]}]}",
 		HEAD "{\"strings\":[\"a\\u0000b\"],\"tokens\":[]}]}",
 		HEAD "{\"strings\":[\"a\"],\"tokens\":[[0,-0.5,-1,-1,0,[0]]]}]}",
-		HEAD "{\"strings\":[\"a\"],\"tokens\":[[0,-0.5,-1,-1,8,[]]]}]}",
+		HEAD "{\"strings\":[\"a\"],\"tokens\":[[0,-0.5,-1,-1,16,[]]]}]}",
 		HEAD "{\"strings\":[],\"info\":{\"incomplete\":1},\"tokens\":[]}]}",
 		"{\"format\":\"tokscope-session\",\"version\":2,\"answers\":[]}",
 		"{\"format\":\"tokscope-session\",\"version\":01,\"answers\":[]}",
@@ -147,6 +149,75 @@ static void hand_made_sessions(void **state)
 	for (size_t i = 0; i < sizeof slow / sizeof *slow; i++)
 		if (compare_readers(slow[i], strlen(slow[i])))
 			fail_msg("the fast reader took: %s", slow[i]);
+}
+
+/* Answers with their own label sets ("labels" in meta, "" for none), as the
+ * demo and the explorer save them: the fast reader takes them and keeps
+ * the sets. */
+static void label_sets_are_read_fast(void **state)
+{
+	struct doc *docs[2] = { doc_new(), doc_new() }, **back;
+	struct ts_err err;
+	struct buf out;
+	size_t nb;
+
+	(void)state;
+	buf_init(&out, 0);
+	assert_int_equal(replay_dir(docs[0], "tests/fixtures/llamacpp-mailcls/mailcls-190K/d_ticket_billing_stream",
+				    NULL, NULL, &err), TS_OK);
+	assert_int_equal(replay_dir(docs[1], "tests/fixtures/llamacpp-mailcls/mailcls-190K/a_seed_email_stream",
+				    NULL, NULL, &err), TS_OK);
+	assert_int_equal(doc_set_meta(docs[0], DOC_META_LABELS, "billing, bug report, feature request, account access"),
+			 TS_OK);
+	assert_int_equal(doc_set_meta(docs[1], DOC_META_LABELS, ""), TS_OK);
+	write_session(&out, docs, 2);
+	assert_true(compare_readers(out.data, out.len));
+	assert_int_equal(session_parse_fast(out.data, out.len, &back, &nb), TS_OK);
+	assert_int_equal(nb, 2);
+	assert_true(doc_equal(back[0], docs[0]) && doc_equal(back[1], docs[1]));
+	assert_string_equal(doc_meta(back[0], DOC_META_LABELS), "billing, bug report, feature request, account access");
+	assert_string_equal(doc_meta(back[1], DOC_META_LABELS), "");
+	session_free_docs(back, nb);
+	doc_free(docs[0]);
+	doc_free(docs[1]);
+	buf_fini(&out);
+}
+
+/* A parent and its branch (uid, branch_of, branch_at, a forced token): the
+ * fast reader takes them and gives back what was saved. */
+static void branches_are_read_fast_and_equal(void **state)
+{
+	struct doc *docs[2] = { doc_new(), NULL }, **back;
+	struct config c;
+	struct branch_req br;
+	struct ts_err err;
+	struct buf out;
+	size_t nb;
+
+	(void)state;
+	buf_init(&out, 0);
+	assert_int_equal(replay_dir(docs[0], "tests/fixtures/llamacpp-mailcls/mailcls-1M/g_native_completion_n_probs_stream",
+				    NULL, NULL, &err), TS_OK);
+	assert_int_equal(config_init(&c), TS_OK);
+	assert_int_equal(config_set(&c, "profile", "llamacpp-completion", &err), TS_OK);
+	assert_int_equal(config_set(&c, "base_url", "http://127.0.0.1:9", &err), TS_OK);
+	assert_int_equal(branch_prepare(&c, docs[0], 0, 1, &br, &err), TS_OK);
+	docs[1] = br.doc;
+	br.doc = NULL;
+	write_session(&out, docs, 2);
+	assert_true(compare_readers(out.data, out.len));
+	assert_int_equal(session_parse_fast(out.data, out.len, &back, &nb), TS_OK);
+	assert_int_equal(nb, 2);
+	assert_true(doc_equal(back[0], docs[0]) && doc_equal(back[1], docs[1]));
+	assert_string_equal(doc_meta(back[1], DOC_META_BRANCH_OF), doc_meta(back[0], DOC_META_UID));
+	assert_string_equal(doc_meta(back[1], DOC_META_BRANCH_AT), "0");
+	assert_true(doc_token(back[1], 0)->flags & DOC_TOK_FORCED);
+	session_free_docs(back, nb);
+	branch_req_fini(&br);
+	config_fini(&c);
+	doc_free(docs[0]);
+	doc_free(docs[1]);
+	buf_fini(&out);
 }
 
 /* Random corruptions of a saved file: whatever the fast reader takes, the
@@ -196,6 +267,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(saved_recordings_are_read_fast_and_equal),
 		cmocka_unit_test(hand_made_sessions),
+		cmocka_unit_test(label_sets_are_read_fast),
+		cmocka_unit_test(branches_are_read_fast_and_equal),
 		cmocka_unit_test(corrupted_sessions_read_the_same),
 	};
 

@@ -39,8 +39,8 @@ static int cmp_double(const void *a, const void *b)
 /* Entropy bounds of one entry, straight from metrics.h's definitions. */
 static void entropy(const cJSON *e, double *lo, double *hi)
 {
-	double h = 0, mass = 0, qmin = 1, lp = cJSON_GetObjectItem(e, "logprob")->valuedouble;
-	int k = 0, chosen_in = 0;
+	double h = 0, mass = 0, qmin = 1, spread, lp = cJSON_GetObjectItem(e, "logprob")->valuedouble;
+	int k = 0, chosen_in = 0, nalt;
 	const cJSON *a;
 
 	cJSON_ArrayForEach(a, cJSON_GetObjectItem(e, "top_logprobs")) {
@@ -54,17 +54,21 @@ static void entropy(const cJSON *e, double *lo, double *hi)
 		qmin = q < qmin ? q : qmin;
 		k++;
 	}
+	nalt = k;
+	/* the chosen token outside the top k joins K but does not cap q_c */
 	if (!chosen_in) {
 		double q = exp(lp);
 
 		h -= q * log(q);
 		mass += q;
-		qmin = q < qmin ? q : qmin;
 		k++;
 	}
 	mass = 1 - mass > 0 ? 1 - mass : 0;
-	*lo = h + (mass > 0 ? mass * -log(qmin) : 0);
-	*hi = h + (mass > 0 ? mass * log((262144.0 - k) / mass) : 0);
+	if (!nalt)
+		qmin = mass;
+	spread = mass > 0 ? log((262144.0 - k) / mass) : 0;
+	*lo = h + (mass > 0 ? mass * fmin(-log(qmin), spread) : 0);
+	*hi = h + mass * spread;
 }
 
 static void independent(const char *cas, struct expect *x)
