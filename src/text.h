@@ -30,6 +30,10 @@ enum text_mode { TEXT_FLOW, TEXT_INSPECT };
  * code points above U+10FFFF are invalid). *cp receives the code point. */
 size_t utf8_decode(const uint8_t *p, size_t n, uint32_t *cp);
 
+/* Writes code point cp (at most U+10FFFF) as UTF-8 into out, which has
+ * room for 4 bytes; returns the length (1–4). */
+size_t utf8_encode(uint32_t cp, char *out);
+
 /* Whether bytes are entirely valid UTF-8. */
 bool utf8_valid(const uint8_t *p, size_t n);
 

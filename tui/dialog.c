@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "src/text.h"
 #include "src/theme.h"
 #include "tui/keys.h"
 
@@ -195,31 +196,6 @@ static void box_draw(struct dialog *d, struct rect s, const struct palette *pal,
 	draw_str_right(r.y + r.h - 1, r.x + 2, r.w - 4, dialog_footer(d), color_role(pal, ROLE_DIM));
 }
 
-/* A typed character as UTF-8 into out (at least 4 bytes); returns its length. */
-static size_t input_utf8(int cp, char *out)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xC0 | cp >> 6);
-		out[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xE0 | cp >> 12);
-		out[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-		out[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	out[0] = (char)(0xF0 | cp >> 18);
-	out[1] = (char)(0x80 | (cp >> 12 & 0x3F));
-	out[2] = (char)(0x80 | (cp >> 6 & 0x3F));
-	out[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
-}
-
 static enum dialog_result input_key(struct dialog *d, int key)
 {
 	char c[4];
@@ -241,7 +217,7 @@ static enum dialog_result input_key(struct dialog *d, int key)
 		buf_reset(&d->input);
 	} else if (!KEYS_IS_FN(key) && key >= 32 && key != 127 && key <= 0x10FFFF &&
 		   !(key >= 0x80 && key < 0xA0) && !(key >= 0xD800 && key < 0xE000)) {
-		buf_append(&d->input, c, input_utf8(key, c));
+		buf_append(&d->input, c, utf8_encode((uint32_t)key, c));
 	}
 	return DLG_KEEP;
 }

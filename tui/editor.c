@@ -10,6 +10,7 @@
 #include <cJSON.h>
 
 #include "src/buf.h"
+#include "src/text.h"
 #include "tui/keys.h"
 #include "tui/picker.h"
 
@@ -438,31 +439,6 @@ static size_t field_offset_at(const struct field *f, const size_t *rows, size_t 
 		i += cl;
 	}
 	return i;
-}
-
-/* Writes code point cp as UTF-8 into out (4 bytes room); returns the length. */
-static size_t utf8_encode(uint32_t cp, char *out)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xc0 | cp >> 6);
-		out[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xe0 | cp >> 12);
-		out[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-		out[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | cp >> 18);
-	out[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-	out[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-	out[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
 }
 
 static void field_insert(struct field *f, const char *p, size_t n)

@@ -117,31 +117,6 @@ const char *picker_selected(const struct picker *p)
 	return p->state == PICKER_OPEN && p->nshown ? p->names[p->shown[p->sel]] : NULL;
 }
 
-/* A typed character as UTF-8 into out (4 bytes room); returns its length. */
-static size_t picker_utf8(int cp, char *out)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xC0 | cp >> 6);
-		out[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xE0 | cp >> 12);
-		out[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-		out[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	out[0] = (char)(0xF0 | cp >> 18);
-	out[1] = (char)(0x80 | (cp >> 12 & 0x3F));
-	out[2] = (char)(0x80 | (cp >> 6 & 0x3F));
-	out[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
-}
-
 /* Keys that edit the filter; false when the key is not one of them. */
 static bool picker_filter_key(struct picker *p, int key)
 {
@@ -156,7 +131,7 @@ static bool picker_filter_key(struct picker *p, int key)
 		p->flen = 0;
 	} else if (!KEYS_IS_FN(key) && key >= 32 && key != 127 && key <= 0x10FFFF &&
 		   !(key >= 0x80 && key < 0xA0) && !(key >= 0xD800 && key < 0xE000)) {
-		n = picker_utf8(key, c);
+		n = utf8_encode((uint32_t)key, c);
 		if (p->flen + n >= sizeof p->filter)
 			return true;
 		memcpy(p->filter + p->flen, c, n);

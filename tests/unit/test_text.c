@@ -132,6 +132,23 @@ static void decode_round_trips_every_code_point(void **state)
 	}
 }
 
+/* The library's encoder agrees with this file's, byte for byte. */
+static void encode_matches_an_independent_encoder(void **state)
+{
+	uint8_t want[4];
+	char got[4];
+
+	(void)state;
+	for (uint32_t cp = 0; cp <= 0x10FFFF; cp++) {
+		size_t n = encode(cp, want), k = utf8_encode(cp, got);
+
+		if (k != n || memcmp(got, want, n) != 0)
+			fail_msg("U+%04X: %zu bytes, want %zu", (unsigned)cp, k, n);
+	}
+	assert_int_equal(utf8_encode(0x1F600, got), 4);
+	assert_memory_equal(got, "\xF0\x9F\x98\x80", 4);
+}
+
 /* Counting every valid sequence among all byte strings of a length checks
  * that nothing else (overlongs, surrogates) gets through. */
 static void decode_accepts_exactly_the_valid_sequences(void **state)
@@ -558,6 +575,7 @@ int main(void)
 		cmocka_unit_test(decode_gives_code_point_and_length),
 		cmocka_unit_test(decode_rejects_overlongs_surrogates_and_out_of_range),
 		cmocka_unit_test(decode_round_trips_every_code_point),
+		cmocka_unit_test(encode_matches_an_independent_encoder),
 		cmocka_unit_test(decode_accepts_exactly_the_valid_sequences),
 		cmocka_unit_test(valid_checks_the_whole_string),
 		cmocka_unit_test(state_names_are_distinct),
