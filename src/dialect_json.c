@@ -1,4 +1,5 @@
 #include "src/dialect_json.h"
+#include "src/text.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -21,17 +22,6 @@ void dj_scratch_fini(struct dj_scratch *sc)
 	buf_fini(&sc->bytes);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* "bytes:\xe2\x80" → the bytes E2 80; false when text is not that spelling. */
 static bool escaped_bytes(const char *text, struct buf *out, int *rc)
 {
@@ -43,7 +33,7 @@ static bool escaped_bytes(const char *text, struct buf *out, int *rc)
 	for (; *p; p += 4) {
 		int hi, lo;
 
-		if (p[0] != '\\' || p[1] != 'x' || (hi = hexval(p[2])) < 0 || (lo = hexval(p[3])) < 0) {
+		if (p[0] != '\\' || p[1] != 'x' || (hi = hex_value(p[2])) < 0 || (lo = hex_value(p[3])) < 0) {
 			out->len = start;
 			return false;
 		}
@@ -418,4 +408,33 @@ int dj_print(cJSON *root, struct buf *out, struct ts_err *err)
 	rc = buf_puts(out, s);
 	free(s);
 	return rc ? ts_err_set(err, rc, "cannot build the request body") : TS_OK;
+}
+
+cJSON *dj_chat_request(const struct req_params *rp)
+{
+	cJSON *root = cJSON_CreateObject();
+	cJSON *msgs = cJSON_AddArrayToObject(root, "messages");
+	cJSON *m;
+
+	if (rp->model && *rp->model)
+		cJSON_AddStringToObject(root, "model", rp->model);
+	if (rp->system && *rp->system) {
+		m = cJSON_CreateObject();
+		cJSON_AddStringToObject(m, "role", "system");
+		cJSON_AddStringToObject(m, "content", rp->system);
+		cJSON_AddItemToArray(msgs, m);
+	}
+	m = cJSON_CreateObject();
+	cJSON_AddStringToObject(m, "role", "user");
+	cJSON_AddStringToObject(m, "content", rp->prompt ? rp->prompt : "");
+	cJSON_AddItemToArray(msgs, m);
+	if (rp->max_tokens > 0)
+		cJSON_AddNumberToObject(root, "max_tokens", rp->max_tokens);
+	if (rp->temperature >= 0)
+		cJSON_AddNumberToObject(root, "temperature", rp->temperature);
+	if (!root || !msgs || !cJSON_GetArraySize(msgs)) {
+		cJSON_Delete(root);
+		return NULL;
+	}
+	return root;
 }

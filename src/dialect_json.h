@@ -122,6 +122,12 @@ void dj_body_end(struct doc *d);
 /* Prints root (freed here) unformatted into out. */
 int dj_print(cJSON *root, struct buf *out, struct ts_err *err);
 
+/* The part every OpenAI-style chat request shares, in this key order:
+ * "messages" (the system message when rp has one, then the user's),
+ * "model" (when set), "max_tokens" (when > 0), "temperature" (when >= 0).
+ * NULL when out of memory. */
+cJSON *dj_chat_request(const struct req_params *rp);
+
 /* The object member key, or NULL (case-sensitive, NULL-safe). */
 const cJSON *dj_get(const cJSON *o, const char *key);
 

@@ -23,44 +23,21 @@
 #include <yajl/yajl_parse.h>
 
 #include "src/dialect.h"
+#include "src/dialect_json.h"
 #include "src/jsonnum.h"
 
 static int oa_build(const struct req_params *rp, struct buf *out, struct ts_err *err)
 {
-	cJSON *root = cJSON_CreateObject();
-	cJSON *msgs = cJSON_AddArrayToObject(root, "messages");
-	cJSON *m;
-	char *s = NULL;
-	int rc;
+	cJSON *root = dj_chat_request(rp);
 
-	if (rp->model && *rp->model)
-		cJSON_AddStringToObject(root, "model", rp->model);
-	if (rp->system && *rp->system) {
-		m = cJSON_CreateObject();
-		cJSON_AddStringToObject(m, "role", "system");
-		cJSON_AddStringToObject(m, "content", rp->system);
-		cJSON_AddItemToArray(msgs, m);
-	}
-	m = cJSON_CreateObject();
-	cJSON_AddStringToObject(m, "role", "user");
-	cJSON_AddStringToObject(m, "content", rp->prompt ? rp->prompt : "");
-	cJSON_AddItemToArray(msgs, m);
-	if (rp->max_tokens > 0)
-		cJSON_AddNumberToObject(root, "max_tokens", rp->max_tokens);
-	if (rp->temperature >= 0)
-		cJSON_AddNumberToObject(root, "temperature", rp->temperature);
+	if (!root)
+		return ts_err_set(err, TS_ENOMEM, "cannot build the request body");
 	cJSON_AddBoolToObject(root, "logprobs", 1);
 	cJSON_AddNumberToObject(root, "top_logprobs", rp->top_logprobs);
 	cJSON_AddBoolToObject(root, "stream", rp->stream);
 	if (rp->stream)
 		cJSON_AddBoolToObject(cJSON_AddObjectToObject(root, "stream_options"), "include_usage", 1);
-	s = cJSON_PrintUnformatted(root);
-	cJSON_Delete(root);
-	if (!s)
-		return ts_err_set(err, TS_ENOMEM, "cannot build the request body");
-	rc = buf_puts(out, s);
-	free(s);
-	return rc ? ts_err_set(err, rc, "cannot build the request body") : TS_OK;
+	return dj_print(root, out, err);
 }
 
 /* ---- reading ---------------------------------------------------------- */

@@ -13,26 +13,10 @@
 
 static int tg_build(const struct req_params *rp, struct buf *out, struct ts_err *err)
 {
-	cJSON *root = cJSON_CreateObject();
-	cJSON *msgs = cJSON_AddArrayToObject(root, "messages");
-	cJSON *m;
+	cJSON *root = dj_chat_request(rp);
 
-	if (rp->model && *rp->model)
-		cJSON_AddStringToObject(root, "model", rp->model);
-	if (rp->system && *rp->system) {
-		m = cJSON_CreateObject();
-		cJSON_AddStringToObject(m, "role", "system");
-		cJSON_AddStringToObject(m, "content", rp->system);
-		cJSON_AddItemToArray(msgs, m);
-	}
-	m = cJSON_CreateObject();
-	cJSON_AddStringToObject(m, "role", "user");
-	cJSON_AddStringToObject(m, "content", rp->prompt ? rp->prompt : "");
-	cJSON_AddItemToArray(msgs, m);
-	if (rp->max_tokens > 0)
-		cJSON_AddNumberToObject(root, "max_tokens", rp->max_tokens);
-	if (rp->temperature >= 0)
-		cJSON_AddNumberToObject(root, "temperature", rp->temperature);
+	if (!root)
+		return ts_err_set(err, TS_ENOMEM, "cannot build the request body");
 	/* logprobs 0 asks for none: 1 is the least that gives the token's own. */
 	cJSON_AddNumberToObject(root, "logprobs", rp->top_logprobs > 0 ? rp->top_logprobs : 1);
 	cJSON_AddBoolToObject(root, "stream", rp->stream);

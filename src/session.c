@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "src/session_fast.h"
+#include "src/text.h"
 
 /* Integers travel through cJSON as doubles: beyond 2^53 they stop being exact. */
 #define EXACT_INT_MAX 9007199254740992.0
@@ -563,17 +564,6 @@ static bool get_num(const cJSON *item, double *out)
 	return true;
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Reads S: a JSON string, or {"hex": "..."} decoded in place inside the
  * cJSON tree (the reader owns it, and each value is read once). The bytes
  * stay NUL-terminated. Returns NULL, or why the value is not an S. */
@@ -594,7 +584,7 @@ static const char *get_bytes(cJSON *item, struct span *out)
 	if (m % 2)
 		return "odd number of hex digits";
 	for (size_t i = 0; i < m / 2; i++) {
-		int hi = hex_digit(s[2 * i]), lo = hex_digit(s[2 * i + 1]);
+		int hi = hex_value(s[2 * i]), lo = hex_value(s[2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return "not hex digits";

@@ -15,6 +15,7 @@
 #include "src/buf.h"
 #include "src/jsonnum.h"
 #include "src/session.h"
+#include "src/text.h"
 
 #define SF_MAX_DEPTH 1000                  /* deeper, cJSON fails: leave it to it */
 #define SF_STACK 8                         /* root … a token's alternatives is 6 */
@@ -129,17 +130,6 @@ static int sf_deliver(struct sf *s, const uint8_t *p, size_t n)
 	return 1;
 }
 
-static int sf_hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int sf_hex(struct sf *s, const unsigned char *p, size_t n)
 {
 	struct buf *out = s->target == T_STRING ? &s->arena : &s->hexbuf;
@@ -151,7 +141,7 @@ static int sf_hex(struct sf *s, const unsigned char *p, size_t n)
 	if (out == &s->hexbuf)
 		buf_reset(out);
 	for (size_t i = 0; i < n; i += 2) {
-		int hi = sf_hexval(p[i]), lo = sf_hexval(p[i + 1]);
+		int hi = hex_value(p[i]), lo = hex_value(p[i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return sf_fail(s);

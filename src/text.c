@@ -64,6 +64,17 @@ static size_t utf8_match(const uint8_t *p, size_t n, size_t *need, uint32_t *cp)
 	return i;
 }
 
+int hex_value(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 size_t utf8_encode(uint32_t cp, char *out)
 {
 	if (cp < 0x80) {

@@ -34,6 +34,9 @@ size_t utf8_decode(const uint8_t *p, size_t n, uint32_t *cp);
  * room for 4 bytes; returns the length (1–4). */
 size_t utf8_encode(uint32_t cp, char *out);
 
+/* The value of hexadecimal digit c (0-9, a-f, A-F), or -1. */
+int hex_value(int c);
+
 /* Whether bytes are entirely valid UTF-8. */
 bool utf8_valid(const uint8_t *p, size_t n);
 
