@@ -94,13 +94,14 @@ check: deps
 unit-bins: $(UNIT_BIN) $(TOOLS)
 
 # Remakes the bundled demo from the recordings; classifier cases first, each
-# with the labels its system prompt names (tests/demo_build.c).
+# with the labels its system prompt names, the strong model's answers linked
+# to the weak one's as recorded escalations (tests/demo_build.c).
 MAILCLS = tests/fixtures/llamacpp-mailcls
 STORIES = tests/fixtures/llamacpp-stories260k
 DEMO_CASES = --labels 'work, personal, spam, other' $(MAILCLS)/mailcls-190K/a_seed_email_stream \
-  $(MAILCLS)/mailcls-190K/b_work_spam_tie_email_stream $(MAILCLS)/mailcls-1M/b_work_spam_tie_email_stream \
+  $(MAILCLS)/mailcls-190K/b_work_spam_tie_email_stream --escalated $(MAILCLS)/mailcls-1M/b_work_spam_tie_email_stream \
   --labels 'billing, bug report, feature request, account access' $(MAILCLS)/mailcls-190K/d_ticket_billing_stream \
-  $(MAILCLS)/mailcls-190K/d_ticket_mixed_stream $(MAILCLS)/mailcls-1M/d_ticket_mixed_stream \
+  $(MAILCLS)/mailcls-190K/d_ticket_mixed_stream --escalated $(MAILCLS)/mailcls-1M/d_ticket_mixed_stream \
   --labels 'work, personal, spam, other' $(MAILCLS)/mailcls-190K/e_seed_email_top20_stream \
   $(STORIES)/b_email_ambiguous_grammar_stream --labels '' $(STORIES)/d_utf8_forced_emoji_stream \
   $(STORIES)/d_utf8_forced_japanese_stream $(STORIES)/c_open_question_stream_top20

@@ -2,6 +2,9 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "src/branch.h"
 
 struct cascade {
 	struct http_loop *loop;         /* borrowed; NULL once detached */
@@ -10,6 +13,7 @@ struct cascade {
 	struct endpoint strong_ep;      /* copy of *o.strong */
 	struct exchange *x[2];
 	struct cascade_stage st[2];
+	bool recorded;                  /* cascade_recorded: nothing is ever sent */
 };
 
 static void stage_judge(struct cascade *c, struct cascade_stage *s)
@@ -28,6 +32,10 @@ static struct exchange *stage_start(struct cascade *c, enum cascade_which w, str
 	}
 	s->started = true;
 	c->x[w] = exchange_start(c->loop, s->doc, &xo, err);
+	/* the session keeps the pair; without the link (out of memory) the
+	 * answers still stand, only a reopened file no longer pairs them */
+	if (c->x[w] && w == CASCADE_STRONG)
+		cascade_link(c->st[CASCADE_CHEAP].doc, s->doc);
 	return c->x[w];
 }
 
@@ -114,6 +122,93 @@ struct cascade *cascade_adopt(struct http_loop *loop, struct doc *cheap, struct 
 	return c;
 }
 
+/* How a recorded answer ended, as its document says (cascade_recorded). */
+static void recorded_outcome(const struct doc *d, struct ts_err *e)
+{
+	const struct doc_info *in = doc_info_c(d);
+	const char *msg = doc_meta(d, DOC_META_ERROR);
+
+	ts_err_clear(e);
+	if (in->incomplete)
+		ts_err_set(e, TS_ECUT, "%s", msg && *msg ? msg : "the recorded answer is incomplete");
+	else if (in->logprobs_missing)
+		ts_err_set(e, TS_ENOLOGPROBS, "%s", msg && *msg ? msg : ts_strerror(TS_ENOLOGPROBS));
+}
+
+struct cascade *cascade_recorded(struct doc *cheap, struct doc *strong, const struct cascade_opts *o,
+				 struct ts_err *err)
+{
+	struct cascade_opts ro = { .route = o->route, .labels = o->labels };
+	struct cascade *c = cascade_new(NULL, cheap, strong, &ro, err);
+
+	if (!c)
+		return NULL;
+	c->recorded = true;
+	for (int w = 0; w < 2; w++) {
+		struct cascade_stage *s = &c->st[w];
+
+		s->started = s->done = true;
+		recorded_outcome(s->doc, &s->err);
+		stage_judge(c, s);
+	}
+	return c;
+}
+
+bool cascade_is_recorded(const struct cascade *c)
+{
+	return c->recorded;
+}
+
+int cascade_link(struct doc *cheap, struct doc *strong)
+{
+	if (branch_ensure_uid(cheap))
+		return TS_ENOMEM;
+	return doc_set_meta(strong, DOC_META_ESCALATED_FROM, doc_meta(cheap, DOC_META_UID));
+}
+
+static bool cascade_meta_is(const struct doc *d, enum doc_meta_key k, const char *v)
+{
+	const char *m = doc_meta(d, k);
+
+	return m && v && *v && strcmp(m, v) == 0;
+}
+
+/* The nearest k != i with meta key equal to v: first looking in direction
+ * dir (1 after i, -1 before), then the other way; -1 when none. */
+static long cascade_nearest(const struct doc *const *docs, size_t n, size_t i, enum doc_meta_key key,
+			    const char *v, int dir)
+{
+	for (int pass = 0; pass < 2; pass++, dir = -dir) {
+		for (size_t k = i; dir > 0 ? k + 1 < n : k > 0;) {
+			k = dir > 0 ? k + 1 : k - 1;
+			if (cascade_meta_is(docs[k], key, v))
+				return (long)k;
+		}
+	}
+	return -1;
+}
+
+bool cascade_find_recorded(const struct doc *const *docs, size_t n, size_t i, size_t *cheap, size_t *strong)
+{
+	long k;
+
+	if (i >= n)
+		return false;
+	k = cascade_nearest(docs, n, i, DOC_META_UID, doc_meta(docs[i], DOC_META_ESCALATED_FROM), -1);
+	if (k >= 0) {
+		*cheap = (size_t)k;
+		*strong = i;
+		return true;
+	}
+	k = cascade_nearest(docs, n, i, DOC_META_ESCALATED_FROM, doc_meta(docs[i], DOC_META_UID), 1);
+	if (k >= 0) {
+		*cheap = i;
+		*strong = (size_t)k;
+		return true;
+	}
+	return false;
+}
+
 /* Polls stage w's exchange; true when it has just finished. */
 static bool stage_poll(struct cascade *c, enum cascade_which w)
 {
@@ -148,6 +243,8 @@ int cascade_escalate(struct cascade *c, struct ts_err *err)
 {
 	if (!c->st[CASCADE_CHEAP].done)
 		return ts_err_set(err, TS_EINVAL, "the cheap answer is still arriving");
+	if (c->recorded)
+		return ts_err_set(err, TS_EINVAL, "a recorded escalation: both answers are there, nothing to send");
 	if (c->st[CASCADE_STRONG].started)
 		return ts_err_set(err, TS_EINVAL, "already escalated");
 	if (!c->o.strong)
@@ -182,6 +279,11 @@ const char *cascade_why(const struct cascade *c, char *out, size_t outsz)
 
 	if (!s->done)
 		snprintf(out, outsz, "the cheap answer is still arriving");
+	else if (c->recorded && wants_escalation(s))
+		snprintf(out, outsz, "escalated (recorded): the cheap answer's verdict is ESCALATE");
+	else if (c->recorded)
+		snprintf(out, outsz, "escalated (recorded): on request (the cheap answer's verdict is %s)",
+			 s->err.code && s->err.code != TS_ENOLOGPROBS ? "none: it failed" : route_verdict_name(s->r.verdict));
 	else if (cascade_escalated(c))
 		snprintf(out, outsz, "escalated: %s", wants_escalation(s) ? "the cheap answer's verdict is ESCALATE"
 			 : "on request");

@@ -27,7 +27,13 @@
  *
  * The final answer is the strong one when the strong request ran and
  * finished with TS_OK (or TS_ENOLOGPROBS: its text stands, unjudged);
- * otherwise the cheap one. */
+ * otherwise the cheap one.
+ *
+ * When the strong request starts, the strong document is linked to the
+ * cheap one (cascade_link), so a session file keeps the pair: loaded again
+ * (or bundled, as the demo's recordings are), it makes a recorded cascade
+ * (cascade_recorded) that judges both answers as they are and sends
+ * nothing. */
 #ifndef TOKSCOPE_CASCADE_H
 #define TOKSCOPE_CASCADE_H
 
@@ -94,6 +100,36 @@ struct cascade *cascade_adopt(struct http_loop *loop, struct doc *cheap, struct 
 			      const struct cascade_opts *o, const struct ts_err *cheap_outcome,
 			      struct ts_err *err);
 
+/* A recorded cascade: both answers are already there (a session holding
+ * an answer and the strong model's answer to the same request, found by
+ * cascade_find_recorded). Both are borrowed and not cleared, and judged at
+ * once, each as its document records how it ended: TS_ENOLOGPROBS when it
+ * carries no logprobs, TS_ECUT (with its DOC_META_ERROR message, when it
+ * has one) when it is incomplete, else TS_OK. It counts as escalated, so
+ * cascade_final and cascade_why read as for one that ran (cascade_why says
+ * it is recorded). It has no loop and never sends anything:
+ * cascade_escalate refuses. o->cheap, o->strong and o->auto_escalate are
+ * not used. Returns NULL only when out of memory (err says so). */
+struct cascade *cascade_recorded(struct doc *cheap, struct doc *strong, const struct cascade_opts *o,
+				 struct ts_err *err);
+
+/* Whether c was made by cascade_recorded. */
+bool cascade_is_recorded(const struct cascade *c);
+
+/* Links strong to cheap as an escalation: cheap gets a uid when it has
+ * none (branch_ensure_uid), strong DOC_META_ESCALATED_FROM = that uid.
+ * Returns TS_OK, or TS_ENOMEM (the documents may then hold the uid only). */
+int cascade_link(struct doc *cheap, struct doc *strong);
+
+/* The recorded escalation docs[i] belongs to, in docs[0..n): when docs[i]
+ * escalated from an answer (DOC_META_ESCALATED_FROM), that answer: the
+ * nearest one before it with that uid, else the nearest after; otherwise,
+ * when docs[i] has a uid, the first answer after it that escalated from it,
+ * else the nearest before. (The nearest, so a session opened twice pairs
+ * each copy with its own.) Returns whether there is one; *cheap and
+ * *strong receive the two indexes, one of them i. */
+bool cascade_find_recorded(const struct doc *const *docs, size_t n, size_t i, size_t *cheap, size_t *strong);
+
 /* Call after each http_loop_perform. Judges a stage when its exchange
  * finishes and, with auto_escalate, starts the strong request (a failure to
  * start it is recorded as the strong stage's outcome). Returns true when
@@ -103,8 +139,8 @@ bool cascade_poll(struct cascade *c);
 enum cascade_state cascade_state(const struct cascade *c);
 
 /* Starts the strong request now. TS_EINVAL (with a message) while the cheap
- * request runs or once the strong one has started; otherwise the start's
- * status. */
+ * request runs, once the strong one has started, or for a recorded
+ * cascade; otherwise the start's status. */
 int cascade_escalate(struct cascade *c, struct ts_err *err);
 
 /* The stage's outcome; never NULL. */
@@ -118,7 +154,8 @@ bool cascade_escalated(const struct cascade *c);
 
 /* One line on why it escalated or did not, e.g. "escalated: the cheap
  * answer's verdict is ESCALATE", "not escalated: CLARIFY asks a person or
- * a clarifying question, not a stronger model". Returns out. */
+ * a clarifying question, not a stronger model"; a recorded cascade's
+ * begins "escalated (recorded):". Returns out. */
 const char *cascade_why(const struct cascade *c, char *out, size_t outsz);
 
 /* Recomputes the finished stages' metrics, labels and verdicts with new

@@ -6,8 +6,10 @@
  * their system prompt names), and compiled in, so a bare `tokscope` works
  * anywhere, uninstalled and offline. It leads with the classifier cases (a
  * weak and a strong email/ticket classifier: confident, ambiguous and
- * escalated, a shared first token to clarify), then a grammar-constrained
- * classification, the emoji and Japanese byte-split cases and free text. */
+ * escalated, a shared first token to clarify; the strong answers linked to
+ * the weak ones as recorded escalations, cascade.h, so E shows the cascade
+ * without a server), then a grammar-constrained classification, the emoji
+ * and Japanese byte-split cases and free text. */
 #ifndef TOKSCOPE_DEMO_H
 #define TOKSCOPE_DEMO_H
 

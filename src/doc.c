@@ -48,6 +48,7 @@ static const char *const meta_names[DOC_META_COUNT] = {
 	[DOC_META_UID] = "uid",
 	[DOC_META_BRANCH_OF] = "branch_of",
 	[DOC_META_BRANCH_AT] = "branch_at",
+	[DOC_META_ESCALATED_FROM] = "escalated_from",
 };
 
 static void doc_reset_facts(struct doc *d)
@@ -312,6 +313,29 @@ const uint8_t *doc_text(const struct doc *d, size_t *len)
 {
 	*len = d->textlen;
 	return d->text ? d->text : (const uint8_t *)"";
+}
+
+bool doc_id_spelling(const uint8_t *p, size_t n, long *id)
+{
+	long v = 0;
+
+	if (n < 10 || n > 20 || memcmp(p, "token_id:", 9) != 0)
+		return false;
+	for (size_t i = 9; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return false;
+		v = v * 10 + (p[i] - '0');
+	}
+	*id = v;
+	return true;
+}
+
+bool doc_token_is_id(const struct doc *d, size_t i, long *id)
+{
+	size_t len;
+	const uint8_t *p = doc_token_bytes(d, i, &len);
+
+	return (doc_token(d, i)->flags & DOC_TOK_BYTES_DERIVED) && doc_id_spelling(p, len, id);
 }
 
 const struct doc_alt *doc_alt(const struct doc *d, size_t i, size_t j)

@@ -117,6 +117,10 @@ enum doc_meta_key {
 				 * where it left its parent; the alternative
 				 * taken is this document's token there, flagged
 				 * DOC_TOK_FORCED */
+	DOC_META_ESCALATED_FROM, /* the strong answer of an escalation
+				 * (cascade.h): the uid of the answer it
+				 * escalated from, the cheap one (same request,
+				 * another model) */
 	DOC_META_COUNT
 };
 
@@ -145,6 +149,13 @@ const struct doc_token *doc_token(const struct doc *d, size_t i);
 const uint8_t *doc_token_bytes(const struct doc *d, size_t i, size_t *len);
 /* The whole answer's bytes (all tokens, concatenated) and their count. */
 const uint8_t *doc_text(const struct doc *d, size_t *len);
+/* vLLM (return_tokens_as_token_ids) spells a token "token_id:123": the
+ * bytes of that spelling, not of the token (the dialects keep them, flagged
+ * DOC_TOK_BYTES_DERIVED). Whether p[0..n) is such a spelling; *id receives
+ * the number. Front ends show such a token by its id (text_id_glyph). */
+bool doc_id_spelling(const uint8_t *p, size_t n, long *id);
+/* Whether token i is one (the spelling, and flagged derived). */
+bool doc_token_is_id(const struct doc *d, size_t i, long *id);
 /* The j-th alternative of token i (j < nalt). */
 const struct doc_alt *doc_alt(const struct doc *d, size_t i, size_t j);
 /* The bytes of interned string s. */

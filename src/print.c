@@ -68,6 +68,35 @@ static void printer_write(struct printer *pr, const uint8_t *p, size_t n)
 	buf_fini(&b);
 }
 
+/* Writes what is held back of a character never completed, as <XX> bytes. */
+static void printer_pending(struct printer *pr)
+{
+	if (!pr->npending)
+		return;
+	printer_style(pr, ROLE_GLYPH, 0);
+	printer_write(pr, pr->pending, pr->npending);
+	printer_reset(pr);
+	pr->npending = 0;
+}
+
+/* A token the API named by its id (vLLM's "token_id:123", doc.h): its
+ * glyph "⟨123⟩" in its probability's colour, as the explorer shows it. */
+static bool printer_id_token(struct printer *pr, const struct doc *d, size_t i)
+{
+	double p = exp(doc_token(d, i)->logprob);
+	char glyph[32];
+	long id;
+
+	if (!doc_token_is_id(d, i, &id))
+		return false;
+	printer_pending(pr);
+	text_id_glyph(id, glyph, sizeof glyph);
+	printer_style(pr, theme_bucket(p), p < pr->tok_threshold ? ATTR_UNDERLINE : 0);
+	fputs(glyph, pr->out);
+	printer_reset(pr);
+	return true;
+}
+
 static void printer_token(struct printer *pr, const struct doc *d, size_t i)
 {
 	const struct doc_token *t = doc_token(d, i);
@@ -77,6 +106,8 @@ static void printer_token(struct printer *pr, const struct doc *d, size_t i)
 	const uint8_t *bytes = doc_token_bytes(d, i, &len);
 
 	if (len == 0)  /* an end-of-sequence token: nothing to show */
+		return;
+	if (printer_id_token(pr, d, i))
 		return;
 	memcpy(tmp, pr->pending, pr->npending);
 	n = pr->npending;
@@ -108,12 +139,7 @@ void printer_flush_tokens(struct printer *pr, const struct doc *d, bool final)
 	for (; pr->printed < doc_count(d); pr->printed++)
 		printer_token(pr, d, pr->printed);
 	if (final) {
-		if (pr->npending) {
-			printer_style(pr, ROLE_GLYPH, 0);
-			printer_write(pr, pr->pending, pr->npending);
-			printer_reset(pr);
-			pr->npending = 0;
-		}
+		printer_pending(pr);
 		plain = doc_plain(d, &plen);
 		if (doc_count(d) == 0 && plen)
 			printer_write(pr, plain, plen);
@@ -143,21 +169,36 @@ static void printer_prob_line(struct printer *pr, const char *label, double v)
 	fprintf(pr->out, "  (%.2f%%)\n", v * 100);
 }
 
-static void printer_min_line(struct printer *pr, const struct doc *d, const struct answer_metrics *m)
+/* Token i quoted, whitespace visible ("␣the"); one named by its id as
+ * ⟨123⟩, unquoted. */
+static void printer_token_quoted(struct printer *pr, const struct doc *d, size_t i)
 {
 	struct buf b;
 	size_t len;
-	const uint8_t *bytes;
+	const uint8_t *bytes = doc_token_bytes(d, i, &len);
+	char glyph[32];
+	long id;
 
+	if (doc_token_is_id(d, i, &id)) {
+		text_id_glyph(id, glyph, sizeof glyph);
+		fputs(glyph, pr->out);
+		return;
+	}
+	buf_init(&b, 0);
+	text_escape(&b, bytes, len, TEXT_INSPECT);
+	fprintf(pr->out, "\"%s\"", buf_str(&b));
+	buf_fini(&b);
+}
+
+static void printer_min_line(struct printer *pr, const struct doc *d, const struct answer_metrics *m)
+{
 	printer_prob_line(pr, "minimum probability", m->min_p);
 	if (m->n == 0)
 		return;
-	buf_init(&b, 0);
-	bytes = doc_token_bytes(d, m->min_index, &len);
-	text_escape(&b, bytes, len, TEXT_INSPECT);
 	printer_label(pr, "  at token");
-	fprintf(pr->out, "#%zu \"%s\"\n", m->min_index, buf_str(&b));
-	buf_fini(&b);
+	fprintf(pr->out, "#%zu ", m->min_index);
+	printer_token_quoted(pr, d, m->min_index);
+	fputc('\n', pr->out);
 }
 
 static void printer_usage_line(struct printer *pr, const struct doc *d)
@@ -180,17 +221,25 @@ static void printer_usage_line(struct printer *pr, const struct doc *d)
  * (another distribution than the model's), bytes taken from token text. */
 static void printer_shape_line(struct printer *pr, const struct doc *d)
 {
-	size_t derived = 0;
+	size_t derived = 0, ids = 0;
+	long id;
 
-	for (size_t i = 0; i < doc_count(d); i++)
+	for (size_t i = 0; i < doc_count(d); i++) {
 		derived += (doc_token(d, i)->flags & DOC_TOK_BYTES_DERIVED) != 0;
+		ids += doc_token_is_id(d, i, &id);
+	}
 	if (doc_info_c(d)->post_sampling) {
 		printer_label(pr, "distribution");
 		fputs("after sampling (top-k/top-p/temperature applied), not the model's raw one\n", pr->out);
 	}
-	if (derived) {
+	if (derived > ids) {
 		printer_label(pr, "token bytes");
-		fprintf(pr->out, "taken from the token text for %zu of %zu tokens (the API sent none)\n", derived,
+		fprintf(pr->out, "taken from the token text for %zu of %zu tokens (the API sent none)\n",
+			derived - ids, doc_count(d));
+	}
+	if (ids) {
+		printer_label(pr, "token ids");
+		fprintf(pr->out, "%zu of %zu tokens are ids (token_id:N), shown as ⟨N⟩: their text is unknown\n", ids,
 			doc_count(d));
 	}
 }
@@ -571,18 +620,6 @@ static void printer_side_text(struct printer *pr, const char *side, const struct
 		fputs("[end of answer]", pr->out);
 	}
 	fputc('\n', pr->out);
-}
-
-static void printer_token_quoted(struct printer *pr, const struct doc *d, size_t i)
-{
-	struct buf b;
-	size_t len;
-	const uint8_t *bytes = doc_token_bytes(d, i, &len);
-
-	buf_init(&b, 0);
-	text_escape(&b, bytes, len, TEXT_INSPECT);
-	fprintf(pr->out, "\"%s\"", buf_str(&b));
-	buf_fini(&b);
 }
 
 static void printer_cross(struct printer *pr, const char *side, const struct doc *d, size_t i, double p,

@@ -396,6 +396,11 @@ int text_escape(struct buf *out, const uint8_t *p, size_t n, enum text_mode mode
 	return rc;
 }
 
+void text_id_glyph(long id, char *out, size_t outsz)
+{
+	snprintf(out, outsz, "⟨%ld⟩", id);
+}
+
 size_t text_escape_width(const uint8_t *p, size_t n, enum text_mode mode)
 {
 	size_t i = 0, width = 0;

@@ -66,4 +66,8 @@ int text_escape(struct buf *out, const uint8_t *p, size_t n, enum text_mode mode
 /* Display width (terminal columns) of the rendering text_escape would give. */
 size_t text_escape_width(const uint8_t *p, size_t n, enum text_mode mode);
 
+/* How a token named by its id (doc_id_spelling) is shown: "⟨123⟩", into
+ * out (NUL-terminated, cut to outsz). */
+void text_id_glyph(long id, char *out, size_t outsz);
+
 #endif

@@ -168,6 +168,23 @@ static void act_pane(struct app *a)
 	a->zoom = false;
 }
 
+/* J/K: the confidence panel's pages, when its sections need several. */
+static void act_panel_page(struct app *a, int step)
+{
+	int p = a->panel_page + step;
+
+	if (a->panel_pages == 0) {
+		app_message(a, false, "the confidence panel is not shown%s",
+			    a->zoom ? ": z shows it" : !a->lay.wide && !pair_active(a) ? ": i shows it" : "");
+		return;
+	}
+	if (a->panel_pages == 1) {
+		app_message(a, false, "the confidence panel fits on one page");
+		return;
+	}
+	a->panel_page = p < 0 ? 0 : p >= a->panel_pages ? a->panel_pages - 1 : p;
+}
+
 /* Actions that change settings (no answer needed). */
 static bool act_setting(struct app *a, enum action act)
 {
@@ -199,6 +216,8 @@ static bool act_setting(struct app *a, enum action act)
 	case ACT_BOUNDARIES: a->to.boundaries = !a->to.boundaries; break;
 	case ACT_THEME: act_theme(a); break;
 	case ACT_PANE: act_pane(a); break;
+	case ACT_PANEL_NEXT: act_panel_page(a, 1); break;
+	case ACT_PANEL_PREV: act_panel_page(a, -1); break;
 	case ACT_ZOOM: a->zoom = !a->zoom; break;
 	case ACT_REDRAW: clearok(curscr, TRUE); break;
 	default: return false;

@@ -71,6 +71,8 @@ struct app {
 	struct branches br;        /* a, Y, { }: branching (branches.h) */
 
 	struct panel_data pd;      /* for the current answer */
+	int panel_page;            /* J/K: the panel's page shown */
+	int panel_pages;           /* pages it had at the last frame (0: not shown) */
 	struct layout lay;
 	unsigned dirty;
 	double last_frame_ms;

@@ -168,10 +168,12 @@ static void br_focus(struct app *a)
 	a->zoom = false;
 	a->lower_panel = false;
 	br_reason(a, an);
+	/* the inspector shows the list, the status bar's hints its keys; why
+	 * it cannot branch stays in the status bar once the list is left */
 	if (a->br.reason[0])
 		app_message(a, false, "cannot branch: %s", a->br.reason);
 	else
-		app_message(a, false, "branch from token %zu: ↑↓ choose an alternative, Enter sends", an->sel + 1);
+		a->msg[0] = '\0';
 	a->dirty |= DIRTY_LAYOUT;
 }
 

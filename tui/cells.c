@@ -67,34 +67,6 @@ static void cells_classify(const uint8_t *p, size_t len, uint32_t cp, int col, s
 	c->width = (int)text_escape_width(p, len, TEXT_FLOW);
 }
 
-bool cells_id_spelling(const uint8_t *p, size_t n, long *id)
-{
-	long v = 0;
-
-	if (n < 10 || n > 20 || memcmp(p, "token_id:", 9) != 0)
-		return false;
-	for (size_t i = 9; i < n; i++) {
-		if (p[i] < '0' || p[i] > '9')
-			return false;
-		v = v * 10 + (p[i] - '0');
-	}
-	*id = v;
-	return true;
-}
-
-bool cells_token_id(const struct doc *d, size_t i, long *id)
-{
-	size_t len;
-	const uint8_t *p = doc_token_bytes(d, i, &len);
-
-	return (doc_token(d, i)->flags & DOC_TOK_BYTES_DERIVED) && cells_id_spelling(p, len, id);
-}
-
-void cells_id_glyph(long id, char *out, size_t outsz)
-{
-	snprintf(out, outsz, "⟨%ld⟩", id);
-}
-
 /* A token named by its id: one cell for the whole token. */
 static bool cells_id_cell(const struct doc *d, const struct cell_pos *pos, struct cell *c)
 {
@@ -102,9 +74,9 @@ static bool cells_id_cell(const struct doc *d, const struct cell_pos *pos, struc
 	char glyph[32];
 	long id;
 
-	if (pos->off != t->off || !cells_token_id(d, pos->tok, &id))
+	if (pos->off != t->off || !doc_token_is_id(d, pos->tok, &id))
 		return false;
-	cells_id_glyph(id, glyph, sizeof glyph);
+	text_id_glyph(id, glyph, sizeof glyph);
 	c->kind = CELL_GLYPH;
 	c->len = t->len;
 	c->width = (int)text_escape_width((const uint8_t *)glyph, strlen(glyph), TEXT_FLOW);
@@ -157,8 +129,8 @@ void cells_render(const struct doc *d, const struct cell *c, char *out, size_t o
 	struct buf b;
 	long id;
 
-	if (c->off == t->off && c->len == t->len && cells_token_id(d, c->t0, &id)) {
-		cells_id_glyph(id, out, outsz);
+	if (c->off == t->off && c->len == t->len && doc_token_is_id(d, c->t0, &id)) {
+		text_id_glyph(id, out, outsz);
 		return;
 	}
 	buf_init(&b, outsz - 1);

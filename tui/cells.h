@@ -6,7 +6,7 @@
  * as "<F0>"), a control character (shown as its Control Picture), a tab, a
  * newline (shown as "↵" at the end of its line), an empty token (shown as
  * "∅" so it can be seen and selected) or a token the API named by its id
- * instead of its text (shown as "⟨123⟩", see cells_token_id). Each cell
+ * instead of its text (shown as "⟨123⟩", see doc_id_spelling). Each cell
  * knows the first and last
  * token its bytes belong to. Curses-free: the line-wrap index and the
  * drawing code both walk cells with this iterator. */
@@ -59,15 +59,5 @@ bool cells_before(struct cell_pos a, struct cell_pos b);
 /* The rendering of a CELL_GLYPH/CELL_TEXT cell into out (NUL-terminated,
  * at most outsz − 1 bytes). */
 void cells_render(const struct doc *d, const struct cell *c, char *out, size_t outsz);
-
-/* vLLM (return_tokens_as_token_ids) spells a token "token_id:123": the
- * bytes of that spelling, not of the token (the dialects keep them, flagged
- * DOC_TOK_BYTES_DERIVED). Whether p[0..n) is such a spelling; *id receives
- * the number. */
-bool cells_id_spelling(const uint8_t *p, size_t n, long *id);
-/* Whether token i is one (the spelling, and flagged derived). */
-bool cells_token_id(const struct doc *d, size_t i, long *id);
-/* "⟨123⟩", how such a token is shown, into out. */
-void cells_id_glyph(long id, char *out, size_t outsz);
 
 #endif

@@ -28,9 +28,9 @@ bool escalate_route_opts(const struct app *a, const struct doc *d, struct route_
 
 struct esc *escalate_find(const struct app *a, const struct doc *d)
 {
-	for (size_t i = 0; d && i < a->escs.n; i++)
-		if (a->escs.v[i]->cheap == d || a->escs.v[i]->strong == d)
-			return a->escs.v[i];
+	for (size_t i = a->escs.n; d && i > 0; i--)
+		if (a->escs.v[i - 1]->cheap == d || a->escs.v[i - 1]->strong == d)
+			return a->escs.v[i - 1];
 	return NULL;
 }
 
@@ -145,6 +145,74 @@ static struct esc *esc_new(struct app *a, struct doc *d, const struct ts_err *ou
 	return e;
 }
 
+/* The recorded partner of answer k in the list (cascade_find_recorded):
+ * *ci and *si receive the cheap and the strong answer's indexes. */
+static bool esc_partner(const struct app *a, long k, size_t *ci, size_t *si)
+{
+	const struct doc **docs;
+	bool found;
+
+	if (k < 0)
+		return false;
+	docs = malloc(a->ans.n * sizeof *docs);
+	if (!docs)
+		return false;
+	for (size_t i = 0; i < a->ans.n; i++)
+		docs[i] = a->ans.v[i].doc;
+	found = cascade_find_recorded(docs, a->ans.n, (size_t)k, ci, si);
+	free(docs);
+	return found && !a->ans.v[*ci].live && !a->ans.v[*si].live;
+}
+
+/* A recorded escalation of d: d and its partner, both listed, judged as
+ * they are (cascade_recorded), kept like a live one so E finds it again.
+ * NULL when d has no partner (or out of memory, said in the status bar). */
+static struct esc *esc_recorded(struct app *a, struct doc *d)
+{
+	struct cascade_opts co = { 0 };
+	struct label_set ls;
+	struct ts_err err;
+	struct esc *e;
+	size_t ci, si;
+	const char *model;
+
+	if (!esc_partner(a, answers_find(&a->ans, d), &ci, &si))
+		return NULL;
+	e = calloc(1, sizeof *e);
+	if (!e) {
+		app_message(a, true, "out of memory: cannot show the recorded escalation");
+		return NULL;
+	}
+	e->cheap = a->ans.v[ci].doc;
+	e->strong = a->ans.v[si].doc;
+	e->listed = true;
+	model = doc_meta(e->strong, DOC_META_MODEL);
+	snprintf(e->strong_name, sizeof e->strong_name, "%s", model ? model : "the strong model");
+	co.labels = escalate_route_opts(a, e->cheap, &co.route, &ls) ? &ls : NULL;
+	ts_err_clear(&err);
+	e->c = cascade_recorded(e->cheap, e->strong, &co, &err);
+	if (!e->c || esc_register(a, e)) {
+		app_message(a, true, "out of memory: cannot show the recorded escalation");
+		esc_free(e);
+		return NULL;
+	}
+	return e;
+}
+
+/* The status bar on opening a recorded escalation: nothing was sent, and
+ * how to ask the strong model live. */
+static void esc_recorded_message(struct app *a)
+{
+	struct endpoint strong;
+	struct ts_err err;
+
+	if (config_escalation(a->cfg, &strong, &err))
+		app_message(a, false, "recorded, nothing sent · to ask live: --escalate-to PROFILE");
+	else
+		app_message(a, false, "recorded, nothing sent · E again asks %s%s%s live", strong.profile,
+			    strong.model ? " · " : "", strong.model ? strong.model : "");
+}
+
 /* The strong request has started: the escalation is kept, runs, and its
  * view opens. */
 static void esc_started(struct app *a, struct esc *e, bool automatic)
@@ -173,22 +241,13 @@ static void esc_start_failed(struct app *a, struct esc *e)
 	esc_free(e);
 }
 
-void escalate_key(struct app *a)
+/* Sends an's request to the strong model (E on an answer not escalated,
+ * or E again in a recorded escalation's view). */
+static void esc_ask(struct app *a, struct answer *an)
 {
-	struct answer *an = frame_answer(a);
 	struct esc *e;
 	struct ts_err err;
 
-	if (!an) {
-		app_message(a, app_busy(a), "%s", app_busy(a) ? "a request is running: wait for it, or cancel it with Esc"
-			    : "no answer to escalate yet");
-		return;
-	}
-	e = escalate_find(a, an->doc);
-	if (e) {
-		pair_open_cascade(a, e);
-		return;
-	}
 	if (app_busy(a) || an->live) {
 		app_message(a, true, "a request is running: wait for it, or cancel it with Esc");
 		return;
@@ -205,6 +264,36 @@ void escalate_key(struct app *a)
 	} else {
 		esc_started(a, e, false);
 	}
+}
+
+void escalate_key(struct app *a)
+{
+	struct answer *an = frame_answer(a);
+	struct esc *e;
+	long k;
+
+	if (!an) {
+		app_message(a, app_busy(a), "%s", app_busy(a) ? "a request is running: wait for it, or cancel it with Esc"
+			    : "no answer to escalate yet");
+		return;
+	}
+	e = escalate_find(a, an->doc);
+	/* E again in a recorded escalation's view: ask the strong model live */
+	if (e && cascade_is_recorded(e->c) && a->pair.kind == PAIR_CASCADE && a->pair.esc == e) {
+		k = answers_find(&a->ans, e->cheap);
+		if (k >= 0)
+			esc_ask(a, &a->ans.v[k]);
+		return;
+	}
+	if (!e)
+		e = esc_recorded(a, an->doc);
+	if (!e) {
+		esc_ask(a, an);
+		return;
+	}
+	pair_open_cascade(a, e);
+	if (cascade_is_recorded(e->c))
+		esc_recorded_message(a);
 }
 
 void escalate_after_answer(struct app *a, struct doc *d, const struct ts_err *outcome)

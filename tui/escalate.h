@@ -11,7 +11,17 @@
  * token (as a prompt's answer does), so n/N reach it and w saves it; until
  * then, and when it fails before any token, the escalation owns it.
  * Escalations live until the explorer ends, so E on either answer of one
- * reopens its two-pane view (pair.h) instead of asking again. */
+ * reopens its two-pane view (pair.h) instead of asking again.
+ *
+ * A recorded escalation: the answers list holds both answers already, the
+ * strong one linked to the cheap one (DOC_META_ESCALATED_FROM: a session
+ * saved after an escalation, or the demo's recordings). E on either
+ * answer makes it a cascade of the two as they are (cascade_recorded) and
+ * opens the same view, sending nothing, even when a strong model is
+ * configured: what was recorded is what a demo or a reopened file is for.
+ * The status bar says so and how to ask live: E again in that view sends
+ * the cheap answer's request to the strong model, a live escalation that
+ * E then finds first (the newest escalation of an answer wins). */
 #ifndef TOKSCOPE_TUI_ESCALATE_H
 #define TOKSCOPE_TUI_ESCALATE_H
 
@@ -42,7 +52,8 @@ struct escs {
 	struct esc *running;      /* whose strong request runs, or NULL */
 };
 
-/* E: escalate the current answer, or reopen its escalation's view. Says in
+/* E: escalate the current answer, or reopen its escalation's view (a
+ * recorded one's too; again in a recorded one's view: ask live). Says in
  * the status bar how to configure a strong model when there is none. */
 void escalate_key(struct app *a);
 /* A: auto-escalation on or off. */
@@ -61,7 +72,8 @@ void escalate_cancel(struct app *a);
 bool escalate_running(const struct app *a);
 /* The strong document streaming, or NULL. */
 const struct doc *escalate_doc(const struct app *a);
-/* The escalation d belongs to (as cheap or strong answer), or NULL. */
+/* The newest escalation d belongs to (as cheap or strong answer), or
+ * NULL. */
 struct esc *escalate_find(const struct app *a, const struct doc *d);
 /* Frees every escalation (cancelling a running one); before the answers
  * and the loop go. */

@@ -120,9 +120,12 @@ static void frame_panel(struct app *a, struct answer *an, struct rect r, bool si
 {
 	struct panel_view pv = {
 		.d = an->doc, .pd = &a->pd, .vo = &a->vo, .sel = an->sel, .live = an->live, .side = side,
+		.page = a->panel_page,
 	};
 
-	panel_draw(&pv, r, &a->pal);
+	a->panel_pages = panel_draw(&pv, r, &a->pal);
+	if (a->panel_page >= a->panel_pages)
+		a->panel_page = a->panel_pages - 1;
 }
 
 /* The inspector, with branching's line and focus (branches.h). */
@@ -163,6 +166,7 @@ static void frame_main(struct app *a)
 {
 	struct answer *an = frame_answer(a);
 
+	a->panel_pages = 0;
 	status_draw_header(a, a->lay.header);
 	if (a->demo)
 		status_draw_hint(a, a->lay.hint);

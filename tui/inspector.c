@@ -13,6 +13,9 @@
 
 #define FACT_ROWS 9
 #define LABEL_W 8
+#define INSP_TWO_COLS 64    /* inside width for facts of 36 columns and alternatives of 26 */
+#define INSP_FACTS_MIN 28   /* the narrowest facts column beside the alternatives */
+#define INSP_ALTS_MIN 20    /* the narrowest alternatives column: mark, rank, text, p */
 
 int inspector_rows(const struct doc *d, size_t sel)
 {
@@ -25,14 +28,14 @@ int inspector_rows(const struct doc *d, size_t sel)
 }
 
 /* Visible rendering of bytes into out (TEXT_INSPECT), NUL-terminated; a
- * token named by its id (cells_id_spelling) as "⟨123⟩". */
+ * token named by its id (doc_id_spelling) as "⟨123⟩". */
 static void insp_escape(const uint8_t *p, size_t n, char *out, size_t outsz)
 {
 	struct buf b;
 	long id;
 
-	if (cells_id_spelling(p, n, &id)) {
-		cells_id_glyph(id, out, outsz);
+	if (doc_id_spelling(p, n, &id)) {
+		text_id_glyph(id, out, outsz);
 		return;
 	}
 	buf_init(&b, outsz - 1);
@@ -74,14 +77,27 @@ struct insp_ctx {
 	struct rect r;
 	int y;
 	const struct inspector_branch *ib;   /* may be NULL */
+	bool dry;                            /* count the rows, draw nothing */
 };
 
 static void insp_row(struct insp_ctx *c, const char *label, const char *value, struct style vs)
 {
 	if (c->y >= c->r.y + c->r.h)
 		return;
-	draw_str(c->y, c->r.x, LABEL_W, label, color_role(c->pal, ROLE_DIM));
-	draw_str_ellipsis(c->y, c->r.x + LABEL_W, c->r.w - LABEL_W, value, vs);
+	if (!c->dry) {
+		draw_str(c->y, c->r.x, LABEL_W, label, color_role(c->pal, ROLE_DIM));
+		draw_str_ellipsis(c->y, c->r.x + LABEL_W, c->r.w - LABEL_W, value, vs);
+	}
+	c->y++;
+}
+
+/* A row of text across the column, without a label. */
+static void insp_line(struct insp_ctx *c, const char *text, struct style st)
+{
+	if (c->y >= c->r.y + c->r.h)
+		return;
+	if (!c->dry)
+		draw_str_ellipsis(c->y, c->r.x, c->r.w, text, st);
 	c->y++;
 }
 
@@ -139,9 +155,7 @@ static void insp_byte_rows(struct insp_ctx *c, const uint8_t *p, size_t len, boo
 	snprintf(both, sizeof both, "%s  (decimal %s)", hex, dec);
 	if (derived) {
 		insp_row(c, "bytes", hex, color_role(c->pal, ROLE_TEXT));
-		if (c->y < c->r.y + c->r.h)
-			draw_str_ellipsis(c->y++, c->r.x, c->r.w, "bytes from text: the API sent none",
-					  color_role(c->pal, ROLE_DIM));
+		insp_line(c, "bytes from text: the API sent none", color_role(c->pal, ROLE_DIM));
 		return;
 	}
 	if (len > 0 && draw_width(both) <= bw) {
@@ -195,14 +209,44 @@ static bool insp_id_rows(struct insp_ctx *c, const struct tok_metrics *tm)
 	char glyph[32], v[128];
 	long id;
 
-	if (!cells_token_id(c->d, c->sel, &id))
+	if (!doc_token_is_id(c->d, c->sel, &id))
 		return false;
-	cells_id_glyph(id, glyph, sizeof glyph);
+	text_id_glyph(id, glyph, sizeof glyph);
 	snprintf(v, sizeof v, "%s (an id, no text)", glyph);
 	insp_row(c, "text", v, color_bucket(c->pal, theme_bucket(tm->p), 0));
 	snprintf(v, sizeof v, "unknown (token_id:%ld)", id);
 	insp_row(c, "bytes", v, color_role(c->pal, ROLE_DIM));
 	return true;
+}
+
+/* The p row's value, the longest that fits: "98.6%   logprob −0.0143",
+ * "98.6%  lp −0.0143", "98.6%". A clamped logprob (an API's sentinel for
+ * "not shown" or p = 0, doc.h) is no number: "< −100 (clamped)", then
+ * "clamped", then "(clamped)" after p. */
+static void insp_p(const struct insp_ctx *c, const struct tok_metrics *tm, char *out, size_t outsz)
+{
+	char p[32], lp[32], forms[4][96];
+	int w = c->r.w - LABEL_W;
+	size_t n = 0;
+
+	fmt_pct(p, sizeof p, tm->p);
+	if (tm->clamped) {
+		fmt_signed(lp, sizeof lp, DOC_LOGPROB_FLOOR, 0);
+		snprintf(forms[n++], sizeof forms[0], "%s   logprob < %s (clamped)", p, lp);
+		snprintf(forms[n++], sizeof forms[0], "%s   logprob clamped", p);
+		snprintf(forms[n++], sizeof forms[0], "%s (clamped)", p);
+	} else {
+		fmt_signed(lp, sizeof lp, tm->logprob, 4);
+		snprintf(forms[n++], sizeof forms[0], "%s   logprob %s", p, lp);
+		snprintf(forms[n++], sizeof forms[0], "%s  lp %s", p, lp);
+	}
+	snprintf(forms[n++], sizeof forms[0], "%s", p);
+	for (size_t i = 0; i < n; i++) {
+		if (draw_width(forms[i]) <= w || i + 1 == n) {
+			snprintf(out, outsz, "%s", forms[i]);
+			return;
+		}
+	}
 }
 
 static void insp_facts(struct insp_ctx *c)
@@ -220,9 +264,7 @@ static void insp_facts(struct insp_ctx *c)
 		insp_byte_rows(c, p, len, t->flags & DOC_TOK_BYTES_DERIVED);
 		insp_utf8(c, t);
 	}
-	fmt_pct(a, sizeof a, tm.p);
-	fmt_signed(b, sizeof b, tm.logprob, 4);
-	snprintf(v, sizeof v, "%s   logprob %s%s", a, b, tm.clamped ? " (clamped)" : "");
+	insp_p(c, &tm, v, sizeof v);
 	insp_row(c, "p", v, color_bucket(c->pal, theme_bucket(tm.p), 0));
 	if (tm.rank > 0)
 		snprintf(v, sizeof v, "%d of %u%s", tm.rank, t->nalt,
@@ -245,22 +287,6 @@ static void insp_facts(struct insp_ctx *c)
 	insp_row(c, "arrived", v, color_role(c->pal, ROLE_DIM));
 }
 
-/* A bar of p × w columns in eighths. */
-static void insp_bar(char *out, size_t outsz, double p, int w)
-{
-	static const char *const eighths[] = { "", "▏", "▎", "▍", "▌", "▋", "▊", "▉" };
-	int units = (int)lround(fmax(0.0, fmin(1.0, p)) * w * 8);
-	size_t o = 0;
-
-	out[0] = '\0';
-	for (int i = 0; i < units / 8 && o + 4 < outsz; i++)
-		o += (size_t)snprintf(out + o, outsz - o, "█");
-	if (units % 8 && o + 4 < outsz)
-		snprintf(out + o, outsz - o, "%s", eighths[units % 8]);
-	if (units == 0 && p > 0 && outsz > 4)
-		snprintf(out, outsz, "▏");
-}
-
 /* One alternatives row: mark, rank, text, percentage, bar and, when the
  * pane is wide enough, the logprob. */
 static void insp_alt_row(struct insp_ctx *c, struct rect r, const char *mark, const char *rank,
@@ -281,7 +307,7 @@ static void insp_alt_row(struct insp_ctx *c, struct rect r, const char *mark, co
 	draw_str_ellipsis(c->y, r.x + 4, textw, text, ts);
 	draw_str_right(c->y, r.x + 4 + textw, 7, pct, ts);
 	if (barw > 0) {
-		insp_bar(bar, sizeof bar, p, barw);
+		fmt_bar(bar, sizeof bar, p, barw);
 		draw_str(c->y, r.x + 4 + textw + 8, barw, bar, bs);
 	}
 	if (lpw && !isnan(lp) && !isinf(lp))
@@ -345,17 +371,15 @@ static void insp_wrap(struct insp_ctx *c, struct rect r, int last, const char *t
 }
 
 /* The alternatives with the keys (a): a cursor row to branch from, or the
- * reason the answer cannot branch. */
+ * reason the answer cannot branch. (The status bar shows the keys.) */
 static void insp_alts_focus(struct insp_ctx *c, struct rect r, const struct doc_token *t)
 {
-	size_t rows = r.h > 2 ? (size_t)r.h - 2 : 1, first = 0, cur = c->ib->alt;
-	int last = r.y + r.h - 1;
+	size_t rows = r.h > 1 ? (size_t)r.h - 1 : 1, first = 0, cur = c->ib->alt;
 
 	c->y = r.y;
 	if (c->ib->reason) {
 		draw_str(c->y++, r.x, r.w, "cannot branch here", color_role(c->pal, ROLE_ERROR));
-		insp_wrap(c, r, last, c->ib->reason, color_role(c->pal, ROLE_TEXT));
-		draw_str(last, r.x, r.w, "Esc back", color_role(c->pal, ROLE_DIM));
+		insp_wrap(c, r, r.y + r.h, c->ib->reason, color_role(c->pal, ROLE_TEXT));
 		return;
 	}
 	draw_str(c->y++, r.x, r.w, "branch from which alternative?", color_role(c->pal, ROLE_TITLE));
@@ -368,7 +392,6 @@ static void insp_alts_focus(struct insp_ctx *c, struct rect r, const struct doc_
 		if (j == cur)
 			draw_str(y, r.x + 3, 1, "›", color_role(c->pal, ROLE_SELECTED));
 	}
-	draw_str(last, r.x, r.w, "↑↓ choose · Enter branch · Esc back", color_role(c->pal, ROLE_DIM));
 }
 
 /* The alternatives, best first. When they do not all fit, the chosen one
@@ -411,6 +434,40 @@ static void insp_alts(struct insp_ctx *c, struct rect r)
 		     color_role(c->pal, ROLE_BAR));
 }
 
+/* Where the facts and the alternatives go inside the box (in): side by
+ * side, the facts 2/5 of the width (36–50 columns), below INSP_TWO_COLS a
+ * narrower facts column (values shorten: insp_p, insp_margin); stacked,
+ * the facts above the alternatives, when the two do not fit side by side
+ * or when the box is tall enough for all of both. */
+static void insp_split(struct insp_ctx *c, struct rect in, struct rect *facts, struct rect *alts)
+{
+	const struct doc_token *t = doc_token(c->d, c->sel);
+	int need, arows = t->nalt ? (int)t->nalt + 2 + (t->rank == DOC_RANK_NONE) : 1, fh, lw;
+
+	c->dry = true;
+	c->r = (struct rect){ in.y, in.x + 1, FACT_ROWS * 2, in.w - 2 };
+	c->y = in.y;
+	insp_facts(c);
+	c->dry = false;
+	need = c->y - in.y;
+	if (in.w < INSP_FACTS_MIN + 2 + INSP_ALTS_MIN || (in.w < INSP_TWO_COLS && in.h >= need + 1 + arows)) {
+		fh = in.h - need - 1 >= 4 ? need : in.h - 5;   /* the alternatives keep 4 rows */
+		fh = fh < 1 ? in.h : fh;
+		*facts = (struct rect){ in.y, in.x + 1, fh, in.w - 2 };
+		*alts = (struct rect){ in.y + fh + 1, in.x + 1, in.h - fh - 1, in.w - 2 };
+		return;
+	}
+	if (in.w >= INSP_TWO_COLS) {
+		lw = in.w * 2 / 5;
+		lw = lw < 36 ? 36 : lw > 50 ? 50 : lw;
+	} else {
+		lw = in.w - 26;
+		lw = lw > 36 ? 36 : lw < INSP_FACTS_MIN ? INSP_FACTS_MIN : lw;
+	}
+	*facts = (struct rect){ in.y, in.x + 1, in.h, lw - 1 };
+	*alts = (struct rect){ in.y, in.x + lw + 1, in.h, in.w - lw - 2 };
+}
+
 void inspector_draw(const struct doc *d, size_t sel, struct rect r, const struct palette *pal)
 {
 	inspector_draw_branch(d, sel, r, pal, NULL);
@@ -423,7 +480,6 @@ void inspector_draw_branch(const struct doc *d, size_t sel, struct rect r, const
 	struct rect in = draw_inner(r), left = in, right = in;
 	const char *line = ib && ib->line ? ib->line : NULL;
 	char title[512];
-	int lw;
 
 	draw_fill(r, color_role(pal, ROLE_TEXT));
 	if (sel < doc_count(d))
@@ -436,13 +492,11 @@ void inspector_draw_branch(const struct doc *d, size_t sel, struct rect r, const
 		draw_str(in.y, in.x + 1, in.w - 1, "no token selected", color_role(pal, ROLE_DIM));
 		return;
 	}
-	lw = in.w * 2 / 5;
-	lw = lw < 36 ? 36 : lw > 50 ? 50 : lw;
-	left = (struct rect){ in.y, in.x + 1, in.h, lw - 1 };
-	right = (struct rect){ in.y, in.x + lw + 1, in.h, in.w - lw - 2 };
+	insp_split(&c, in, &left, &right);
 	c.r = left;
 	c.y = left.y;
 	insp_facts(&c);
 	c.r = right;
-	insp_alts(&c, right);
+	if (right.h > 0)
+		insp_alts(&c, right);
 }

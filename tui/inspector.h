@@ -5,7 +5,10 @@
  * to), logprob, probability, rank, margin to the runner-up, entropy bounds.
  * Right: the alternatives with probability bars, the chosen one marked, and
  * an "others" row with the mass outside the top k (highlighted when the
- * chosen token is not in the list). Narrow panes stack the two. */
+ * chosen token is not in the list). Below 66 columns the facts column
+ * narrows and its values shorten; a box too narrow for both columns, or
+ * narrow and tall enough for all of both, stacks the alternatives under the
+ * facts. */
 #ifndef TOKSCOPE_TUI_INSPECTOR_H
 #define TOKSCOPE_TUI_INSPECTOR_H
 

@@ -36,6 +36,7 @@ static const struct { int key; enum action act; } bindings[] = {
 	{ 'a', ACT_ALTS },                      { 'Y', ACT_TREE },
 	{ '{', ACT_PREV_BRANCH },               { '}', ACT_NEXT_BRANCH },
 	{ 'i', ACT_PANE },                      { 'z', ACT_ZOOM },
+	{ 'J', ACT_PANEL_NEXT },                { 'K', ACT_PANEL_PREV },
 	{ KEYS_CTRL('l'), ACT_REDRAW },
 	{ '?', ACT_HELP },                      { KEYS_FN(KEY_F(1)), ACT_HELP },
 	{ 'q', ACT_QUIT },

@@ -60,7 +60,7 @@
 	X(ACT_SAVE,        "answers",    "save all answers as a session file") \
 	X(ACT_OPEN,        "answers",    "open a session file") \
 	X(ACT_ERROR,       "answers",    "show the last error again") \
-	X(ACT_ESCALATE,    "answers",    "escalate: the request to the strong model, side by side") \
+	X(ACT_ESCALATE,    "answers",    "escalate: the strong model's answer, side by side") \
 	X(ACT_AUTO_ESCALATE, "answers",  "auto-escalation: ESCALATE answers go by themselves") \
 	X(ACT_COMPARE,     "answers",    "compare with the previous answer (again: one before)") \
 	X(ACT_ALTS,        "branches",   "alternatives: ↑/↓ choose, Enter branches from one") \
@@ -70,6 +70,8 @@
 	X(ACT_BOUNDARIES,  "view",       "show token boundaries (alternating tint)") \
 	X(ACT_THEME,       "view",       "next colour theme") \
 	X(ACT_PANE,        "view",       "lower pane: inspector ⇄ panel (narrow screens)") \
+	X(ACT_PANEL_NEXT,  "view",       "confidence panel: next page (when it needs several)") \
+	X(ACT_PANEL_PREV,  "view",       "confidence panel: previous page") \
 	X(ACT_ZOOM,        "view",       "zoom: the text only") \
 	X(ACT_PAIR_SWITCH, "view",       "two panes: focus the other one (narrow: show it)") \
 	X(ACT_REDRAW,      "view",       "redraw the screen") \

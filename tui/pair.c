@@ -402,18 +402,46 @@ bool pair_click(struct app *a, int y, int x)
 	return false;
 }
 
+static const char *pair_meta(const struct doc *d, enum doc_meta_key k)
+{
+	const char *v = doc_meta(d, k);
+
+	return v && *v ? v : NULL;
+}
+
+/* One side in the compare header: its name, then what tells it apart: its
+ * answer number when the name is another (a file's, "cheap"), else its
+ * model, and its title unless both sides share it. */
+static void pair_side_label(const struct pair *p, int s, long i, bool shared, char *out, size_t outsz)
+{
+	const char *model = pair_meta(p->doc[s], DOC_META_MODEL);
+	const char *title = shared ? NULL : pair_meta(p->doc[s], DOC_META_TITLE);
+	char num[32];
+
+	snprintf(num, sizeof num, "answer %ld", i + 1);
+	if (strcmp(p->name[s], num) != 0)
+		snprintf(out, outsz, "%s (%s)", p->name[s], num);
+	else
+		snprintf(out, outsz, "%s%s%s%s%s%s", num, title || model ? " (" : "", title ? title : "",
+			 title && model ? " · " : "", model ? model : "", title || model ? ")" : "");
+}
+
 void pair_header(const struct app *a, char *out, size_t outsz)
 {
 	const struct pair *p = &a->pair;
 	long i = answers_find(&a->ans, p->doc[0]), j = answers_find(&a->ans, p->doc[1]);
-	const char *title = doc_meta(p->doc[0], DOC_META_TITLE);
-	char sj[64];
+	const char *title = pair_meta(p->doc[0], DOC_META_TITLE), *tb = pair_meta(p->doc[1], DOC_META_TITLE);
+	bool shared = title && tb && strcmp(title, tb) == 0;
+	char sj[64], la[600], lb[600];
 
 	snprintf(sj, sizeof sj, "answer %ld (strong)", j + 1);
-	if (p->kind == PAIR_CASCADE)
-		snprintf(out, outsz, " cascade: answer %ld (cheap) → %s%s%s", i + 1, j < 0 ? "the strong model" : sj,
+	if (p->kind == PAIR_CASCADE) {
+		snprintf(out, outsz, " %scascade: answer %ld (cheap) → %s%s%s",
+			 cascade_is_recorded(p->esc->c) ? "recorded " : "", i + 1, j < 0 ? "the strong model" : sj,
 			 title ? ": " : "", title ? title : "");
-	else
-		snprintf(out, outsz, " compare: A %s (answer %ld) with B %s (answer %ld)", p->name[0], i + 1,
-			 p->name[1], j + 1);
+		return;
+	}
+	pair_side_label(p, 0, i, shared, la, sizeof la);
+	pair_side_label(p, 1, j, shared, lb, sizeof lb);
+	snprintf(out, outsz, " compare: A %s with B %s%s%s", la, lb, shared ? ": " : "", shared ? title : "");
 }

@@ -3,6 +3,7 @@
  *     with its verdict badge, statistic, token count and timings, the
  *     final answer marked ★, the cascade's "why" under them, and a summary
  *     of both stages (each rule in words, the final answer, auto on/off);
+ *     a recorded cascade (escalate.h) is titled and summed up as one;
  *   the compare view (V, tokscope --compare): A left, B right, aligned token
  *     by token (src/compare.h): the divergent tokens marked (in the badge
  *     colour and a ◆ beside their line), the aligned tokens whose
@@ -111,7 +112,10 @@ void pairdraw_paint(struct app *a);
 /* A click at (y, x): selects in either pane, or a row of the compare
  * list. Returns whether it landed in the view. */
 bool pair_click(struct app *a, int y, int x);
-/* The header line's text for the view. */
+/* The header line's text for the view: the cascade's two answer numbers
+ * (a recorded one's marked so); the compare view's sides by name, each
+ * told apart by its answer number or, when that is its name, its model
+ * and title (a title both share comes once, at the end). */
 void pair_header(const struct app *a, char *out, size_t outsz);
 
 #endif

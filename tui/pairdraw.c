@@ -15,6 +15,7 @@
 
 #define PAIRDRAW_NOTE_DIFF 0.01  /* marked in the text: aligned tokens whose p differ by a point or more */
 #define PAIRDRAW_LABEL_W 9       /* the summary's row labels */
+#define PAIRDRAW_RULE_ROWS 4     /* a stage's rule in words: at most these rows */
 
 struct pairdraw_marks {
 	const struct compare_result *cr;
@@ -336,11 +337,12 @@ static int pairdraw_stage_rows(struct app *a, int s, struct rect in, int y)
 	const char *model = doc_meta(a->pair.doc[s], DOC_META_MODEL), *glyph;
 	char head[160], explain[512];
 	enum theme_role role;
-	int w;
+	int w, room = in.y + in.h - (y + 1);
 
+	room = room < PAIRDRAW_RULE_ROWS ? room : PAIRDRAW_RULE_ROWS;
 	draw_str(y, in.x, PAIRDRAW_LABEL_W, s ? "strong" : "cheap", color_role(&a->pal, ROLE_DIM));
 	if (failed)
-		return pairdraw_wrap(ts_err_msg(failed), y, in.x + PAIRDRAW_LABEL_W, in.w - PAIRDRAW_LABEL_W, 3,
+		return pairdraw_wrap(ts_err_msg(failed), y, in.x + PAIRDRAW_LABEL_W, in.w - PAIRDRAW_LABEL_W, 1 + room,
 				 color_role(&a->pal, ROLE_ERROR));
 	if (!j->valid) {
 		draw_str(y, in.x + PAIRDRAW_LABEL_W, in.w - PAIRDRAW_LABEL_W, "not asked (E asks)", color_role(&a->pal, ROLE_DIM));
@@ -352,7 +354,8 @@ static int pairdraw_stage_rows(struct app *a, int s, struct rect in, int y)
 	snprintf(head, sizeof head, " %s%s", model ? model : "", st->done ? "" : " (so far)");
 	draw_str_ellipsis(y, in.x + PAIRDRAW_LABEL_W - 1 + w, in.w - PAIRDRAW_LABEL_W + 1 - w, head, color_role(&a->pal, ROLE_TEXT));
 	route_explain(&j->r, j->r.labelled ? &j->lr : NULL, explain, sizeof explain);
-	return 1 + pairdraw_wrap(explain, y + 1, in.x + PAIRDRAW_LABEL_W, in.w - PAIRDRAW_LABEL_W, 3, color_role(&a->pal, ROLE_TEXT));
+	return 1 + pairdraw_wrap(explain, y + 1, in.x + PAIRDRAW_LABEL_W, in.w - PAIRDRAW_LABEL_W, room,
+				 color_role(&a->pal, ROLE_TEXT));
 }
 
 static void pairdraw_summary(struct app *a, struct rect box)
@@ -363,7 +366,8 @@ static void pairdraw_summary(struct app *a, struct rect box)
 	char line[300], text[160];
 
 	draw_fill(box, color_role(&a->pal, ROLE_TEXT));
-	draw_box(box, "cascade", color_role(&a->pal, ROLE_BORDER), color_role(&a->pal, ROLE_TITLE));
+	draw_box(box, cascade_is_recorded(c) ? "cascade · recorded" : "cascade", color_role(&a->pal, ROLE_BORDER),
+		 color_role(&a->pal, ROLE_TITLE));
 	in.x += 1;
 	in.w -= 2;
 	if (in.w < 16 || in.h < 1)
@@ -371,14 +375,25 @@ static void pairdraw_summary(struct app *a, struct rect box)
 	y = in.y + pairdraw_stage_rows(a, 0, in, in.y);
 	if (y < in.y + in.h)
 		y += pairdraw_stage_rows(a, 1, in, y);
-	draw_str(y, in.x, PAIRDRAW_LABEL_W, "final", color_role(&a->pal, ROLE_DIM));
 	pairdraw_doc_text(a->pair.doc[s], text, sizeof text);
 	if (cascade_state(c) == CASCADE_IDLE)
 		snprintf(line, sizeof line, "★ %s: \"%s\"", s ? "strong" : "cheap", text);
 	else
 		snprintf(line, sizeof line, "(the strong answer is arriving)");
-	if (y < in.y + in.h)
+	if (y < in.y + in.h) {
+		draw_str(y, in.x, PAIRDRAW_LABEL_W, "final", color_role(&a->pal, ROLE_DIM));
 		draw_str_ellipsis(y++, in.x + PAIRDRAW_LABEL_W, in.w - PAIRDRAW_LABEL_W, line, color_role(&a->pal, ROLE_MARK));
+	}
+	/* a recorded cascade says where its answers came from instead: auto-
+	 * escalation does not apply to it */
+	if (cascade_is_recorded(c)) {
+		if (y < in.y + in.h) {
+			draw_str(y, in.x, PAIRDRAW_LABEL_W, "recorded", color_role(&a->pal, ROLE_DIM));
+			draw_str_ellipsis(y, in.x + PAIRDRAW_LABEL_W, in.w - PAIRDRAW_LABEL_W, "nothing sent · E again: live",
+					  color_role(&a->pal, ROLE_TEXT));
+		}
+		return;
+	}
 	snprintf(line, sizeof line, "%s", a->auto_esc ? "on: ESCALATE answers go by themselves (A: off)"
 		 : "off (A: escalate ESCALATE answers by themselves)");
 	if (y < in.y + in.h) {

@@ -129,6 +129,8 @@ static void panel_big_row(const char *word, int row, char *out, size_t outsz)
 	}
 }
 
+/* Whether the badge can be drawn in large letters in r: a side bar wide
+ * enough. */
 static bool panel_big(const struct panel_view *pv, struct rect r)
 {
 	const char *word = route_verdict_name(pv->pd->r.verdict);
@@ -147,11 +149,15 @@ static int sec_badge(const struct panel_view *pv, struct rect r, const struct pa
 {
 	const char *word = route_verdict_name(pv->pd->r.verdict), *glyph;
 	struct style st = color_role(pal, panel_verdict_role(pv->pd->r.verdict, &glyph));
-	int rows = panel_big(pv, r) ? 3 : 1;
+	int rows = panel_big(pv, r) && r.h >= 3 ? 3 : 1;
 	char line[256];
 
-	if (mode != SEC_DRAW)
-		return mode == SEC_MIN ? 1 : rows;
+	if (mode != SEC_DRAW)   /* large only when all fits on one page (plan_init) */
+		return mode == SEC_MIN || !panel_big(pv, r) ? 1 : 3;
+	/* an underline (mono's mark for ESCALATE and CLARIFY) would draw lines
+	 * through the large letters, which say the verdict themselves */
+	if (rows == 3)
+		st.attr &= ~(attr_t)A_UNDERLINE;
 	draw_fill((struct rect){ r.y, r.x, rows < r.h ? rows : r.h, r.w }, st);
 	if (rows == 1) {
 		snprintf(line, sizeof line, "%s %s%s", glyph, word, pv->live ? " (so far)" : "");
@@ -309,50 +315,97 @@ static void agg_min(const struct panel_view *pv, char *out, size_t outsz)
 	}
 	p = doc_token_bytes(pv->d, m->min_index, &len);
 	buf_init(&b, 48);
-	if (cells_token_id(pv->d, m->min_index, &id))
-		cells_id_glyph(id, text, sizeof text);
+	if (doc_token_is_id(pv->d, m->min_index, &id))
+		text_id_glyph(id, text, sizeof text);
 	else if (text_escape(&b, p, len, TEXT_INSPECT) == 0)
 		snprintf(text, sizeof text, "%s", buf_str(&b));
 	buf_fini(&b);
 	snprintf(out, outsz, "%s · #%zu %s", pct, m->min_index + 1, text);
 }
 
-static int sec_aggregates(const struct panel_view *pv, struct rect r, const struct palette *pal, enum sec_mode mode)
+enum { AGG_ROWS = 9 };
+
+struct agg_line {
+	char label[32], value[160];
+	bool is_stat;
+	const char *key;
+};
+
+/* The aggregates as rows, in the order drawn. (The geometric-mean p, the
+ * mean logprob and the perplexity are one number three ways: the last two
+ * share a row.) */
+static void agg_lines(const struct panel_view *pv, struct agg_line *l)
 {
 	const struct answer_metrics *m = &pv->pd->m;
 	enum route_stat s = pv->vo->stat;
-	struct agg_ctx a = { .pv = pv, .pal = pal, .r = r, .y = r.y };
-	char v[160], x[32], y[32], label[64];
+	char x[32], y[32];
 
-	if (mode != SEC_DRAW)
-		return mode == SEC_MIN ? 4 : 10;
-	snprintf(v, sizeof v, "%zu%s", m->n, doc_info_c(pv->d)->incomplete ? " (incomplete)" : "");
-	agg_row(&a, "tokens", v, false, NULL);
-	fmt_signed(v, sizeof v, m->mean_logprob, 3);
-	agg_row(&a, "mean logprob", v, false, NULL);
-	fmt_pct(v, sizeof v, m->geo_mean_p);
-	agg_row(&a, "geo-mean p", v, s == STAT_GEOMEAN, NULL);
-	fmt_pct(v, sizeof v, m->mean_p);
-	agg_row(&a, "mean p", v, s == STAT_MEAN, NULL);
-	fmt_num(v, sizeof v, m->perplexity, 2);
-	agg_row(&a, "perplexity", v, false, NULL);
-	agg_min(pv, v, sizeof v);
-	agg_row(&a, "min p", v, s == STAT_MIN, NULL);
-	fmt_pct(v, sizeof v, m->first_p);
-	agg_row(&a, "first p", v, s == STAT_FIRST, NULL);
-	fmt_pct(v, sizeof v, m->quantile_p);
-	snprintf(label, sizeof label, "p%.0f quantile", m->quantile * 100);
-	agg_row(&a, label, v, s == STAT_QUANTILE, NULL);
+	memset(l, 0, sizeof *l * AGG_ROWS);
+	snprintf(l[0].label, sizeof l[0].label, "tokens");
+	snprintf(l[0].value, sizeof l[0].value, "%zu%s", m->n, doc_info_c(pv->d)->incomplete ? " (incomplete)" : "");
+	snprintf(l[1].label, sizeof l[1].label, "mean logprob");
+	fmt_signed(x, sizeof x, m->mean_logprob, 3);
+	fmt_num(y, sizeof y, m->perplexity, 2);
+	snprintf(l[1].value, sizeof l[1].value, "%s · ppl %s", x, y);
+	snprintf(l[2].label, sizeof l[2].label, "geo-mean p");
+	fmt_pct(l[2].value, sizeof l[2].value, m->geo_mean_p);
+	l[2].is_stat = s == STAT_GEOMEAN;
+	snprintf(l[3].label, sizeof l[3].label, "mean p");
+	fmt_pct(l[3].value, sizeof l[3].value, m->mean_p);
+	l[3].is_stat = s == STAT_MEAN;
+	snprintf(l[4].label, sizeof l[4].label, "min p");
+	agg_min(pv, l[4].value, sizeof l[4].value);
+	l[4].is_stat = s == STAT_MIN;
+	snprintf(l[5].label, sizeof l[5].label, "first p");
+	fmt_pct(l[5].value, sizeof l[5].value, m->first_p);
+	l[5].is_stat = s == STAT_FIRST;
+	snprintf(l[6].label, sizeof l[6].label, "p%.0f quantile", m->quantile * 100);
+	fmt_pct(l[6].value, sizeof l[6].value, m->quantile_p);
+	l[6].is_stat = s == STAT_QUANTILE;
 	fmt_pct(x, sizeof x, m->share_below);
 	fmt_thr_pct(y, sizeof y, m->tok_threshold);
-	snprintf(label, sizeof label, "below %s", y);
-	snprintf(v, sizeof v, "%zu (%s)", m->n_below, x);
-	agg_row(&a, label, v, false, "u/U");
+	snprintf(l[7].label, sizeof l[7].label, "below %.20s", y);
+	snprintf(l[7].value, sizeof l[7].value, "%zu (%s)", m->n_below, x);
+	l[7].key = "u/U";
+	snprintf(l[8].label, sizeof l[8].label, "mean entropy");
 	fmt_num(x, sizeof x, m->mean_h_lo, 2);
 	fmt_num(y, sizeof y, m->mean_h_hi, 2);
-	snprintf(v, sizeof v, "%s–%s nats", x, y);
-	agg_row(&a, "mean entropy", v, false, NULL);
-	return 10;
+	snprintf(l[8].value, sizeof l[8].value, "%s–%s nats", x, y);
+}
+
+/* Which rows to draw in a page too short for all AGG_ROWS: the statistic
+ * in use, then as many as fit in this order. */
+static void agg_pick(const struct agg_line *l, int rows, bool *keep)
+{
+	static const int order[AGG_ROWS] = { 0, 4, 7, 2, 3, 5, 6, 8, 1 };
+	int left = rows;
+
+	for (int i = 0; i < AGG_ROWS; i++) {
+		keep[i] = rows >= AGG_ROWS || (l[i].is_stat && left > 0);
+		left -= keep[i];
+	}
+	for (int k = 0; k < AGG_ROWS && left > 0; k++) {
+		if (!keep[order[k]]) {
+			keep[order[k]] = true;
+			left--;
+		}
+	}
+}
+
+static int sec_aggregates(const struct panel_view *pv, struct rect r, const struct palette *pal, enum sec_mode mode)
+{
+	struct agg_ctx a = { .pv = pv, .pal = pal, .r = r, .y = r.y };
+	struct agg_line l[AGG_ROWS];
+	bool keep[AGG_ROWS];
+
+	if (mode != SEC_DRAW)
+		return AGG_ROWS;
+	agg_lines(pv, l);
+	agg_pick(l, r.h, keep);
+	for (int i = 0; i < AGG_ROWS; i++)
+		if (keep[i])
+			agg_row(&a, l[i].label, l[i].value, l[i].is_stat, l[i].key);
+	return AGG_ROWS;
 }
 
 /* Columns per token when the answer is shorter than the sparkline. */
@@ -471,14 +524,15 @@ static int sec_meta(const struct panel_view *pv, struct rect r, const struct pal
 /* ---- the label table ---- */
 
 #define LAB_NUM_W 6      /* "98.8%", "<0.01%", "≤33.2%" */
-#define LAB_BAR_MIN 5
-#define LAB_NOTE "the labels run past the first token: only the first token is observable"
+#define LAB_BAR_MIN 3
+#define LAB_NOTE "labels judged by first token"
 
 struct lab_ctx {
 	const struct label_result *lr;
 	const struct palette *pal;
 	struct rect r;
 	int y, namew, barw;
+	bool raw;              /* the raw mass column (left out when the names need its room) */
 };
 
 /* A name from the user, a config or a session file, made safe to draw. */
@@ -514,11 +568,13 @@ static void lab_group_name(const struct label_group *g, char *out, size_t outsz)
 	snprintf(out, outsz, "%s shared", text);
 }
 
-/* Column widths: the names take what they need, leaving the bar at least
- * LAB_BAR_MIN columns; the bar takes the rest. */
-static void lab_columns(struct lab_ctx *c)
+/* Column widths: the names take what they need, and at least min_name
+ * (room for the title before the "p"), leaving the bar at least
+ * LAB_BAR_MIN columns; the bar takes the rest. When the names would be cut,
+ * the raw mass column gives them its room. */
+static void lab_columns(struct lab_ctx *c, int min_name)
 {
-	int fixed = 1 + 1 + LAB_NUM_W + 1 + 1 + LAB_NUM_W, longest = 5, room = c->r.w - fixed;
+	int fixed = 1 + 1 + LAB_NUM_W + 1, longest = 5, room;
 	char name[LABELS_MAX_LEN * 4];
 
 	for (size_t i = 0; i < c->lr->n; i++) {
@@ -529,9 +585,19 @@ static void lab_columns(struct lab_ctx *c)
 		lab_group_name(&c->lr->group[g], name, sizeof name);
 		longest = draw_width(name) > longest ? draw_width(name) : longest;
 	}
+	c->raw = longest <= c->r.w - fixed - 1 - LAB_NUM_W - LAB_BAR_MIN;
+	room = c->r.w - fixed - (c->raw ? 1 + LAB_NUM_W : 0);
+	if (longest < min_name && min_name <= room - LAB_BAR_MIN)
+		longest = min_name;
 	c->namew = longest < room - LAB_BAR_MIN ? longest : room - LAB_BAR_MIN;
 	c->namew = c->namew < 4 ? 4 : c->namew;
 	c->barw = room - c->namew;
+}
+
+/* The first column of the numbers (the normalised probability). */
+static int lab_num_x(const struct lab_ctx *c)
+{
+	return c->r.x + 1 + c->namew + 1;
 }
 
 static bool lab_room(const struct lab_ctx *c)
@@ -540,53 +606,80 @@ static bool lab_room(const struct lab_ctx *c)
 }
 
 /* One row: the top entry's mark, the name, then the normalised probability,
- * a bar and the raw mass, or a note instead of the numbers. */
+ * a bar and the raw mass; or, for a label whose first token only shared
+ * group g holds, "↓" under the probabilities and the group's row name (its
+ * quoted token alone when the name does not fit). */
 static void lab_row(struct lab_ctx *c, bool top, const char *name, double prob, const char *raw,
-		    const char *note)
+		    const struct label_group *g)
 {
 	struct style dim = color_role(c->pal, ROLE_DIM), ts = color_role(c->pal, top ? ROLE_MARK : ROLE_TEXT);
-	int x = c->r.x + 1 + c->namew + 1;
+	int x = lab_num_x(c), w = c->r.w - (x + LAB_NUM_W + 1 - c->r.x);
 	char pct[32], bar[256];
 
 	if (!lab_room(c))
 		return;
 	draw_str(c->y, c->r.x, 1, top ? "▸" : " ", color_role(c->pal, ROLE_MARK));
 	draw_str_ellipsis(c->y, c->r.x + 1, c->namew, name, ts);
-	if (note) {
-		draw_str_ellipsis(c->y, x, c->r.w - (x - c->r.x), note, dim);
+	if (g) {
+		draw_str_right(c->y, x, LAB_NUM_W, "↓", dim);
+		lab_group_name(g, bar, sizeof bar);
+		if (draw_width(bar) > w)
+			lab_group_text(g, bar, sizeof bar);
+		draw_str_ellipsis(c->y, x + LAB_NUM_W + 1, w, bar, dim);
 	} else {
 		fmt_pct(pct, sizeof pct, prob);
 		draw_str_right(c->y, x, LAB_NUM_W, pct, ts);
 		fmt_bar(bar, sizeof bar, prob, c->barw);
 		draw_str(c->y, x + LAB_NUM_W + 1, c->barw, bar, color_role(c->pal, top ? ROLE_BAR_CHOSEN : ROLE_BAR));
-		draw_str_right(c->y, x + LAB_NUM_W + 1 + c->barw + 1, LAB_NUM_W, raw, dim);
+		if (c->raw)
+			draw_str_right(c->y, x + LAB_NUM_W + 1 + c->barw + 1, LAB_NUM_W, raw, dim);
 	}
 	c->y++;
 }
 
-/* The group label i's first token went to, or NULL. */
+/* The group label i's first token went to, when all of it did (the label
+ * has no candidate of its own), else NULL. */
 static const struct label_group *lab_group_of(const struct label_result *lr, size_t i)
 {
+	if (lr->row[i].ncand)
+		return NULL;
 	for (size_t g = 0; g < lr->ngroups; g++)
 		if (lr->group[g].mask & (1u << i))
 			return &lr->group[g];
 	return NULL;
 }
 
+/* Whether the rows of a group's labels all point at it ("↓ "b" shared"),
+ * so the group needs no line listing them. */
+static bool lab_group_named(const struct label_result *lr, size_t g)
+{
+	for (size_t i = 0; i < lr->n; i++)
+		if ((lr->group[g].mask & (1u << i)) && lab_group_of(lr, i) != &lr->group[g])
+			return false;
+	return true;
+}
+
+static int lab_rows_count(const struct label_result *lr)
+{
+	int rows = (int)lr->n + (int)lr->ngroups;
+
+	for (size_t g = 0; g < lr->ngroups; g++)
+		rows += !lab_group_named(lr, g);
+	return rows;
+}
+
 static void lab_rows(struct lab_ctx *c)
 {
 	const struct label_result *lr = c->lr;
-	char name[LABELS_MAX_LEN * 4], raw[48], note[LABELS_GROUP_TEXT * 4 + 64], pct[32];
+	char name[LABELS_MAX_LEN * 4], raw[48], pct[32];
 
 	for (size_t i = 0; i < lr->n; i++) {
 		const struct label_row *row = &lr->row[i];
-		const struct label_group *g = row->ncand ? NULL : lab_group_of(lr, i);
+		const struct label_group *g = lab_group_of(lr, i);
 
 		lab_escape(row->name, name, sizeof name);
 		if (g) {
-			lab_group_name(g, note, sizeof note);
-			snprintf(note + strlen(note), sizeof note - strlen(note), " ↓");
-			lab_row(c, false, name, NAN, NULL, note);
+			lab_row(c, false, name, NAN, NULL, g);
 			continue;
 		}
 		fmt_pct(pct, sizeof pct, lr->unseen);
@@ -602,32 +695,29 @@ static void lab_rows(struct lab_ctx *c)
 		lab_group_name(&lr->group[g], name, sizeof name);
 		fmt_pct(raw, sizeof raw, lr->group[g].mass);
 		lab_row(c, (int)(lr->n + g) == lr->top, name, lr->group[g].prob, raw, NULL);
+		if (lab_group_named(lr, g) || !lab_room(c))
+			continue;
 		labels_entry_name(lr, (int)(lr->n + g), starts, sizeof starts);
 		lab_escape(starts, name, sizeof name);
 		snprintf(starts, sizeof starts, "  starts %s", name);
-		if (lab_room(c))
-			draw_str_ellipsis(c->y++, c->r.x + 1, c->r.w - 1, starts, color_role(c->pal, ROLE_DIM));
+		draw_str_ellipsis(c->y++, c->r.x + 1, c->r.w - 1, starts, color_role(c->pal, ROLE_DIM));
 	}
 }
 
-/* "mass on labels" and "not shown by the API", then the note on labels
- * longer than their first token. */
+/* The mass the API did not show, then the note on labels longer than
+ * their first token. (The mass on labels is the verdict's "on labels"
+ * line.) */
 static void lab_totals(struct lab_ctx *c)
 {
 	const struct label_result *lr = c->lr;
-	struct style dim = color_role(c->pal, ROLE_DIM), ts = color_role(c->pal, ROLE_TEXT);
+	struct style dim = color_role(c->pal, ROLE_DIM);
 	char v[64];
 	int lw = 21;
 
 	if (lab_room(c)) {
-		draw_str(c->y, c->r.x, lw, "mass on labels", dim);
-		fmt_pct(v, sizeof v, lr->on_labels);
-		draw_str_ellipsis(c->y++, c->r.x + lw, c->r.w - lw, v, ts);
-	}
-	if (lab_room(c)) {
 		draw_str(c->y, c->r.x, lw, "not shown by the API", dim);
 		fmt_pct(v, sizeof v, lr->unseen);
-		draw_str_ellipsis(c->y++, c->r.x + lw, c->r.w - lw, v, ts);
+		draw_str_ellipsis(c->y++, c->r.x + lw, c->r.w - lw, v, color_role(c->pal, ROLE_TEXT));
 	}
 	if (lr->first_token_only && lab_room(c))
 		c->y += panel_wrap(c->y, c->r.x, c->r.w, c->r.y + c->r.h - c->y, LAB_NOTE, dim, true);
@@ -637,8 +727,40 @@ static int lab_want(const struct label_result *lr, int w)
 {
 	if (!lr->valid)
 		return 2;
-	return 2 + (int)lr->n + 2 * (int)lr->ngroups + 2 +
+	return 1 + lab_rows_count(lr) + 1 +
 	       (lr->first_token_only ? panel_wrap(0, 0, w, RULE_ROWS, LAB_NOTE, (struct style){ 0, 0 }, false) : 0);
+}
+
+/* The table's titles for the global set and the answer's own, longest
+ * first. */
+static const char *const lab_titles[2][3] = {
+	{ "labels for all answers", "global labels", "labels" },
+	{ "labels of this answer", "own labels", "labels" },
+};
+
+/* The title row: which set, its key, and the columns' names over the
+ * numbers ("p" normalised, "raw" mass); a shorter title when the long one
+ * would reach the "p". */
+static void lab_title(struct lab_ctx *c, bool own)
+{
+	const char *const *titles = lab_titles[own];
+	struct style dim = color_role(c->pal, ROLE_DIM);
+	int px = lab_num_x(c) + LAB_NUM_W - 1, x = c->r.x;
+	const char *t = titles[2];
+
+	for (int i = 0; i < 2; i++) {
+		if (c->r.x + draw_width(titles[i]) + 3 <= px) {
+			t = titles[i];
+			break;
+		}
+	}
+	x += draw_str(c->y, x, c->r.w, t, color_role(c->pal, ROLE_TITLE));
+	if (x + 3 <= px)
+		draw_str(c->y, x + 1, 1, "L", color_role(c->pal, ROLE_STATUS_KEY));
+	draw_str(c->y, px, 1, "p", dim);
+	if (c->raw)
+		draw_str_right(c->y, lab_num_x(c) + LAB_NUM_W + 1 + c->barw + 1, LAB_NUM_W, "raw", dim);
+	c->y++;
 }
 
 static int sec_labels(const struct panel_view *pv, struct rect r, const struct palette *pal, enum sec_mode mode)
@@ -649,22 +771,18 @@ static int sec_labels(const struct panel_view *pv, struct rect r, const struct p
 	if (pd->lr.n == 0)
 		return 0;
 	if (mode != SEC_DRAW)
-		return mode == SEC_MIN ? 2 + (int)pd->lr.n : lab_want(&pd->lr, r.w);
-	verdict_line(r, c.y++, pd->own_labels > 0 ? "labels of this answer" : "labels for all answers", "L",
-		     color_role(pal, ROLE_TITLE), pal);
+		return lab_want(&pd->lr, r.w);
 	if (!pd->lr.valid) {
+		verdict_line(r, c.y++, pd->own_labels > 0 ? "labels of this answer" : "labels for all answers", "L",
+			     color_role(pal, ROLE_TITLE), pal);
 		if (lab_room(&c))
 			draw_str(c.y, r.x, r.w, "— no tokens yet", color_role(pal, ROLE_DIM));
 		return 2;
 	}
-	lab_columns(&c);
-	if (lab_room(&c)) {
-		int x = r.x + 1 + c.namew + 1;
-
-		draw_str(c.y, r.x + 1, c.namew, "label", color_role(pal, ROLE_DIM));
-		draw_str_right(c.y, x, LAB_NUM_W, "p", color_role(pal, ROLE_DIM));
-		draw_str_right(c.y++, x + LAB_NUM_W + 1 + c.barw + 1, LAB_NUM_W, "raw", color_role(pal, ROLE_DIM));
-	}
+	/* the names' column leaves room for the short title ("own labels L")
+	 * before the "p" over the probabilities */
+	lab_columns(&c, draw_width(lab_titles[pd->own_labels > 0][1]) - 3);
+	lab_title(&c, pd->own_labels > 0);
 	lab_rows(&c);
 	lab_totals(&c);
 	return c.y - r.y;
@@ -672,67 +790,199 @@ static int sec_labels(const struct panel_view *pv, struct rect r, const struct p
 
 typedef int (*section_fn)(const struct panel_view *pv, struct rect r, const struct palette *pal, enum sec_mode mode);
 
-static const section_fn sections[] = { sec_badge, sec_verdict, sec_labels, sec_aggregates, sec_spark, sec_meta };
+/* The sections in the order they are drawn, and which of them stay when
+ * the panel is short (prio, lowest first; the others go to a later page,
+ * J/K). */
+static const struct {
+	section_fn fn;
+	int prio;
+} sections[] = {
+	{ sec_badge, 0 }, { sec_verdict, 1 }, { sec_labels, 2 },
+	{ sec_aggregates, 4 }, { sec_spark, 3 }, { sec_meta, 5 },
+};
 #define NSECTIONS (sizeof sections / sizeof sections[0])
+#define PANEL_MAX_COLS 8
 
-/* Places the sections first-fit into ncols columns of h rows with gap
- * rows between sections in a column; y[i]/col[i] receive each position
- * (col −1: left out, or nothing to show). Returns how many were left out. */
-static int panel_place(const struct panel_view *pv, const struct palette *pal, int ncols, int colw, int h,
-		       int gap, int *y, int *col)
+/* How a page grows from its sections' smallest heights, step by step while
+ * they fit: the big badge (section 0), the blank rows before sections (in
+ * this order: before the aggregates, the sparkline, the label table, the
+ * facts, the verdict's lines), then all each section wants (the facts'
+ * source lines). */
+static const int gap_order[] = { 3, 4, 2, 5, 1 };
+
+struct panel_plan {
+	const struct panel_view *pv;
+	const struct palette *pal;
+	int ncols, colw, h;
+	int want[NSECTIONS], min[NSECTIONS];
+	int page[NSECTIONS];            /* −1: nothing to show */
+	int npages;
+	int rows[NSECTIONS];            /* the page being laid out: heights, */
+	bool gap[NSECTIONS];            /* a blank row before, */
+	int y[NSECTIONS], col[NSECTIONS]; /* where (col −1: not on it) */
+};
+
+/* Places page p's sections first-fit, in drawing order, into the columns;
+ * false when one does not fit. */
+static bool plan_fit(struct panel_plan *pl, int p)
 {
-	int used[8] = { 0 }, dropped = 0;
+	int used[PANEL_MAX_COLS] = { 0 };
+	bool all = true;
 
 	for (size_t i = 0; i < NSECTIONS; i++) {
-		int want = sections[i](pv, (struct rect){ 0, 0, 0, colw }, pal, SEC_WANT);
+		pl->col[i] = -1;
+		if (pl->page[i] != p)
+			continue;
+		for (int c = 0; c < pl->ncols && pl->col[i] < 0; c++) {
+			int at = used[c] ? used[c] + pl->gap[i] : 0;
 
-		col[i] = -1;
-		for (int pass = 0; pass < 2 && col[i] < 0 && want > 0; pass++) {
-			int sh = pass ? sections[i](pv, (struct rect){ 0, 0, 0, colw }, pal, SEC_MIN) : want;
-
-			for (int c = 0; c < ncols && c < 8; c++) {
-				int at = used[c] ? used[c] + gap : 0;
-
-				if (at + sh <= h) {
-					col[i] = c;
-					y[i] = at;
-					used[c] = at + sh;
-					break;
-				}
+			if (at + pl->rows[i] <= pl->h) {
+				pl->col[i] = c;
+				pl->y[i] = at;
+				used[c] = at + pl->rows[i];
 			}
 		}
-		dropped += col[i] < 0 && want > 0;
+		all = all && pl->col[i] >= 0;
 	}
-	return dropped;
+	return all;
 }
 
-void panel_draw(const struct panel_view *pv, struct rect r, const struct palette *pal)
+static void plan_reset(struct panel_plan *pl)
+{
+	memcpy(pl->rows, pl->min, sizeof pl->rows);
+	memset(pl->gap, 0, sizeof pl->gap);
+}
+
+/* Which page each section goes on: page 0 takes the sections in order of
+ * prio at their smallest heights while they fit (one that does not is
+ * tried on the next page), page 1 the rest the same way, and so on. A
+ * section too tall for a page alone gets one to itself. */
+static void plan_pages(struct panel_plan *pl)
+{
+	size_t left = 0;
+
+	for (size_t i = 0; i < NSECTIONS; i++) {
+		pl->page[i] = pl->want[i] > 0 ? -2 : -1;
+		left += pl->want[i] > 0;
+	}
+	plan_reset(pl);
+	for (pl->npages = 0; left > 0; pl->npages++) {
+		bool any = false;
+
+		for (int k = 0; k < (int)NSECTIONS; k++) {
+			for (size_t i = 0; i < NSECTIONS; i++) {
+				if (sections[i].prio != k || pl->page[i] != -2)
+					continue;
+				pl->page[i] = pl->npages;
+				if (any && !plan_fit(pl, pl->npages)) {
+					pl->page[i] = -2;
+					continue;
+				}
+				any = true;
+				left--;
+			}
+		}
+	}
+}
+
+static void plan_try_rows(struct panel_plan *pl, int p, size_t i)
+{
+	int old = pl->rows[i];
+
+	pl->rows[i] = pl->want[i];
+	if (!plan_fit(pl, p))
+		pl->rows[i] = old;
+}
+
+/* Lays out page p: its sections at their smallest, grown as gap_order
+ * says while all fit. */
+static void plan_page(struct panel_plan *pl, int p)
+{
+	plan_reset(pl);
+	plan_try_rows(pl, p, 0);
+	for (size_t g = 0; g < sizeof gap_order / sizeof gap_order[0]; g++) {
+		pl->gap[gap_order[g]] = true;
+		if (!plan_fit(pl, p))
+			pl->gap[gap_order[g]] = false;
+	}
+	for (size_t i = 0; i < NSECTIONS; i++)
+		plan_try_rows(pl, p, i);
+	if (plan_fit(pl, p))
+		return;
+	/* one section taller than the page: it gets what there is */
+	for (size_t i = 0; i < NSECTIONS; i++) {
+		if (pl->page[i] == p) {
+			pl->col[i] = 0;
+			pl->y[i] = 0;
+		}
+	}
+}
+
+static void plan_init(struct panel_plan *pl, const struct panel_view *pv, const struct palette *pal, struct rect r)
+{
+	struct rect probe;
+
+	*pl = (struct panel_plan){ .pv = pv, .pal = pal, .h = draw_inner(r).h };
+	panel_columns(r, pv->side, &pl->ncols, &pl->colw);
+	pl->ncols = pl->ncols > PANEL_MAX_COLS ? PANEL_MAX_COLS : pl->ncols;
+	probe = (struct rect){ 0, 0, 0, pl->colw };
+	for (size_t i = 0; i < NSECTIONS; i++) {
+		pl->want[i] = sections[i].fn(pv, probe, pal, SEC_WANT);
+		pl->min[i] = pl->want[i] > 0 ? sections[i].fn(pv, probe, pal, SEC_MIN) : 0;
+	}
+	plan_pages(pl);
+	/* the large badge only on a panel of one page with room for it, so a
+	 * cramped panel spends no rows on it */
+	if (pl->want[0] > pl->min[0]) {
+		bool room = false;
+
+		if (pl->npages == 1) {
+			plan_reset(pl);
+			pl->rows[0] = pl->want[0];
+			room = plan_fit(pl, 0);
+		}
+		if (!room)
+			pl->want[0] = pl->min[0];
+	}
+}
+
+/* "confidence", and on a panel of several pages "confidence 1/2" with the
+ * keys that turn them in the top border's right end. */
+static void panel_frame(struct rect r, int page, int npages, const struct palette *pal)
+{
+	char title[64];
+
+	snprintf(title, sizeof title, npages > 1 ? "confidence %d/%d" : "confidence", page + 1, npages);
+	draw_box(r, title, color_role(pal, ROLE_BORDER), color_role(pal, ROLE_TITLE));
+	if (npages > 1 && r.w >= draw_width(title) + 12)
+		draw_str_right(r.y, r.x, r.w - 3, " J/K ", color_role(pal, ROLE_STATUS_KEY));
+}
+
+int panel_draw(const struct panel_view *pv, struct rect r, const struct palette *pal)
 {
 	struct rect in = draw_inner(r);
-	int ncols, colw, y[NSECTIONS], col[NSECTIONS], y0[NSECTIONS], col0[NSECTIONS], dropped;
+	struct panel_plan pl;
+	int page;
 
 	draw_fill(r, color_role(pal, ROLE_TEXT));
-	draw_box(r, "confidence", color_role(pal, ROLE_BORDER), color_role(pal, ROLE_TITLE));
-	panel_columns(r, pv->side, &ncols, &colw);
+	plan_init(&pl, pv, pal, r);
+	page = pv->page < 0 ? 0 : pv->page >= pl.npages ? pl.npages - 1 : pv->page;
+	panel_frame(r, page, pl.npages, pal);
+	plan_page(&pl, page);
 	in.x += 1;
-	in.w -= 2;
-	/* sections close up only when that makes room for all of them */
-	dropped = panel_place(pv, pal, ncols, colw, in.h, 1, y, col);
-	if (dropped && panel_place(pv, pal, ncols, colw, in.h, 0, y0, col0) == 0) {
-		memcpy(y, y0, sizeof y);
-		memcpy(col, col0, sizeof col);
-	}
 	for (size_t i = 0; i < NSECTIONS; i++) {
-		int end = in.h;
+		int end = pl.h;
 
-		if (col[i] < 0)
+		if (pl.page[i] != page || pl.col[i] < 0)
 			continue;
 		/* a section may use the rows down to the next one in its column */
 		for (size_t j = 0; j < NSECTIONS; j++)
-			if (j != i && col[j] == col[i] && y[j] > y[i] && y[j] < end)
-				end = y[j];
-		sections[i](pv, (struct rect){ in.y + y[i], in.x + col[i] * (colw + 2), end - y[i], colw }, pal, SEC_DRAW);
+			if (j != i && pl.page[j] == page && pl.col[j] == pl.col[i] && pl.y[j] > pl.y[i] && pl.y[j] < end)
+				end = pl.y[j];
+		sections[i].fn(pv, (struct rect){ in.y + pl.y[i], in.x + pl.col[i] * (pl.colw + 2), end - pl.y[i], pl.colw },
+			       pal, SEC_DRAW);
 	}
+	return pl.npages;
 }
 
 /* What decided, in numbers, for the chip: " first 0.603 < 0.85 ", and for

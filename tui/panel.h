@@ -9,14 +9,17 @@
  * badge is ACCEPT, ESCALATE or CLARIFY, under it the rule that decided in
  * words, the τ line, a μ line (the margin between the top two labels) and
  * the label-mass line; a label table follows (per label a bar, normalised
- * probability and raw mass; shared first tokens; mass on labels; what the
- * API did not show). Without labels the panel is the two-way one.
+ * probability and raw mass; shared first tokens; what the API did not
+ * show). Without labels the panel is the two-way one.
  *
  * The numbers come from a cache (struct panel_data) recomputed at most once
  * per frame, when tokens arrived or a setting changed: metrics_answer is
  * O(answer), the labels O(first token's alternatives), drawing is O(panel).
  * Sections flow into columns, so the same panel fills a tall side bar or a
- * wide, short lower pane. */
+ * wide, short lower pane. Each section says how many rows it wants and how
+ * few it can make do with; when they do not all fit, the more important
+ * ones (badge, verdict, labels, sparkline, aggregates, facts, in that
+ * order) stay and the rest go to further pages, which J/K turn. */
 #ifndef TOKSCOPE_TUI_PANEL_H
 #define TOKSCOPE_TUI_PANEL_H
 
@@ -73,9 +76,13 @@ struct panel_view {
 	size_t sel;
 	bool live;           /* streaming: the verdict is provisional */
 	bool side;           /* a tall side bar (else a short lower pane) */
+	int page;            /* which page, when the sections need several
+				* (clamped to the last) */
 };
 
-void panel_draw(const struct panel_view *pv, struct rect r, const struct palette *pal);
+/* Draws the panel's page pv->page on r; returns how many pages it has (1:
+ * everything fits). */
+int panel_draw(const struct panel_view *pv, struct rect r, const struct palette *pal);
 
 /* Draws the verdict as a one-row chip of at most maxw columns; returns the
  * columns used (with draw false: the columns it needs). For the header

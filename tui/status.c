@@ -75,6 +75,12 @@ struct hint {
 	const char *what;
 };
 
+/* A hint as drawn: its key's name and what it does. */
+struct hint_text {
+	char key[32];
+	const char *what;
+};
+
 static const struct hint idle_hints[] = {
 	{ ACT_HELP, "help" }, { ACT_EDITOR, "prompt" }, { ACT_NEXT_ANSWER, "answer" },
 	{ ACT_NEXT_LOW, "low" }, { ACT_THRESH_DOWN, "τ" }, { ACT_MARGIN_DOWN, "μ" }, { ACT_QUIT, "quit" },
@@ -84,6 +90,14 @@ static const struct hint pair_hints[] = {
 	{ ACT_HELP, "help" }, { ACT_PAIR_SWITCH, "pane" }, { ACT_CANCEL, "back" }, { ACT_THRESH_DOWN, "τ" },
 	{ ACT_QUIT, "quit" },
 };
+
+/* While the inspector's alternatives list has the keys (a, branches.h):
+ * its own (branches.c reads them); when the answer cannot branch, only
+ * the way back. Any other key leaves the list and does its work. */
+static const struct hint_text focus_hints[] = {
+	{ "↑↓", "choose" }, { "Enter", "branch" }, { "Esc", "back" }, { "?", "help" },
+};
+static const struct hint_text focus_reason_hints[] = { { "Esc", "back" }, { "?", "help" } };
 
 static int hint_width(const struct hint *h, char *key, size_t keysz)
 {
@@ -103,30 +117,42 @@ static int status_hints(const struct app *a, struct rect r, int maxw)
 	const struct hint *h = busy ? busy_hints : pair_active(a) ? pair_hints : idle_hints;
 	size_t n = busy ? sizeof busy_hints / sizeof busy_hints[0] :
 		   pair_active(a) ? sizeof pair_hints / sizeof pair_hints[0] : sizeof idle_hints / sizeof idle_hints[0];
-	size_t fit = 0, ns = 0;
+	size_t fit = 0, ns = 0, nt = 0;
 	int w = 0, x;
-	char key[32];
 	struct hint shown[16];
+	struct hint_text ht[16];
+	const struct hint_text *t = ht;
 
 	/* the editor and the boxes show their own keys */
 	if (a->editing || a->dlg.kind != DLG_NONE)
 		return 0;
+	/* an answer judged ESCALATE: E first, so it shows on a narrow screen */
+	if (h == idle_hints && a->ans.cur < a->ans.n && a->pd.r.verdict == VERDICT_ESCALATE)
+		shown[ns++] = (struct hint){ ACT_ESCALATE, "strong model" };
 	/* μ only matters when the answer is judged with labels */
 	for (size_t i = 0; i < n && ns < 16; i++)
 		if (h[i].act != ACT_MARGIN_DOWN || a->pd.r.labelled)
 			shown[ns++] = h[i];
-	h = shown;
-	n = ns;
+	for (size_t i = 0; i < ns; i++) {
+		hint_width(&shown[i], ht[nt].key, sizeof ht[nt].key);
+		ht[nt++].what = shown[i].what;
+	}
+	if (a->br.focus && !busy && !pair_active(a)) {
+		t = a->br.reason[0] ? focus_reason_hints : focus_hints;
+		nt = a->br.reason[0] ? sizeof focus_reason_hints / sizeof focus_reason_hints[0] :
+				       sizeof focus_hints / sizeof focus_hints[0];
+	}
 
-	while (fit < n && w + hint_width(&h[fit], key, sizeof key) <= maxw)
-		w += hint_width(&h[fit++], key, sizeof key);
+	while (fit < nt && w + draw_width(t[fit].key) + draw_width(t[fit].what) + 3 <= maxw) {
+		w += draw_width(t[fit].key) + draw_width(t[fit].what) + 3;
+		fit++;
+	}
 	x = r.x + r.w - w;
 	for (size_t i = 0; i < fit; i++) {
-		hint_width(&h[i], key, sizeof key);
 		x += draw_str(r.y, x, 1, " ", color_role(&a->pal, ROLE_STATUS));
-		x += draw_str(r.y, x, 32, key, color_role(&a->pal, ROLE_STATUS_KEY));
+		x += draw_str(r.y, x, 32, t[i].key, color_role(&a->pal, ROLE_STATUS_KEY));
 		x += draw_str(r.y, x, 1, " ", color_role(&a->pal, ROLE_STATUS));
-		x += draw_str(r.y, x, 32, h[i].what, color_role(&a->pal, ROLE_STATUS));
+		x += draw_str(r.y, x, 32, t[i].what, color_role(&a->pal, ROLE_STATUS));
 		x += draw_str(r.y, x, 1, " ", color_role(&a->pal, ROLE_STATUS));
 	}
 	return w;
@@ -143,9 +169,8 @@ void status_draw_bar(const struct app *a, struct rect r)
 	x = draw_str(r.y, r.x, r.w, chip, color_role(&a->pal, role));
 	if (a->auto_esc)
 		x += draw_str(r.y, r.x + x, r.w - x, " ▲AUTO ", color_role(&a->pal, ROLE_ESCALATE));
+	/* the message first: the hints take what it leaves, as many as fit */
 	msgw = a->msg[0] ? draw_width(a->msg) + 2 : 0;
-	if (msgw > (r.w - x) / 2 + 8 && !a->msg_error)
-		msgw = (r.w - x) / 2 + 8;
 	hints = status_hints(a, r, r.w - x - msgw);
 	if (a->msg[0])
 		draw_str_ellipsis(r.y, r.x + x + 1, r.w - x - hints - 2, a->msg,

@@ -129,6 +129,8 @@ cascade 0 --json "Classify this email: tie"
 stop
 mv "$tmp/out" "$tmp/both.json"
 check "--cascade --json holds both answers and their verdicts" sh -c "grep -q '\"verdict\":\"ESCALATE\"' '$tmp/both.json' && grep -q '\"verdict\":\"ACCEPT\"' '$tmp/both.json'"
+uid=$(grep -o '"uid":"[^"]*"' "$tmp/both.json" | head -1 | sed 's/"uid":"\(.*\)"/\1/')
+check "--cascade --json links the strong answer to the cheap one" sh -c "[ -n '$uid' ] && grep -q '\"escalated_from\":\"$uid\"' '$tmp/both.json'"
 "$TS" --compare --print "$tmp/both.json" > "$tmp/out" 2> "$tmp/err"
 check "--compare on one file compares its two answers" sh -c "grep -q 'both.json #2: mailcls-1M' '$tmp/out' && grep -qE '^  B +\[w\]ork' '$tmp/out'"
 

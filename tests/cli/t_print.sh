@@ -111,6 +111,21 @@ sleep 1
 if kill -0 $cpid 2>/dev/null && [ -s "$tmp/live" ]; then ok "tokens shown as they arrive"; else bad "tokens shown as they arrive" "$(cat "$tmp/live")"; fi
 wait $cpid
 
+# vLLM's return_tokens_as_token_ids: every token is spelled "token_id:N";
+# print mode shows ⟨N⟩ as the explorer does, never the spelling, and says so.
+serve tests/tui/fixtures/vllm-token-ids
+run "vLLM token ids" 0 -m Qwen/Qwen2.5-1.5B-Instruct "Say hi" &&
+	[ "$(head -1 "$tmp/out")" = "⟨13347⟩⟨27623⟩⟨225⟩⟨0⟩" ] && ok "token ids print as ⟨N⟩" ||
+	bad "token ids print as ⟨N⟩" "first line: $(head -1 "$tmp/out")"
+expect_out "the lowest token is named by its id" "#1 ⟨27623⟩"
+expect_out "the summary says the tokens are ids" "4 of 4 tokens are ids (token_id:N), shown as ⟨N⟩"
+grep -q '"token_id:\|token_id:[0-9]' "$tmp/out" && bad "no token_id: spelling in the output" "$(cat "$tmp/out")" ||
+	ok "no token_id: spelling in the output"
+serve tests/tui/fixtures/vllm-token-ids
+TERM=xterm-256color "$TS" --print --color=always -u "http://127.0.0.1:$port/v1" x > "$tmp/out" 2>&1
+grep -q "$(printf '\033')\[[0-9;]*m⟨27623⟩$(printf '\033')\[0m" "$tmp/out" && ok "an id token is coloured as one token" ||
+	bad "an id token is coloured as one token" "$(head -1 "$tmp/out" | od -c | head -5)"
+
 # Colours: 256-colour SGR with --color=always, none when piped, control
 # characters never raw.
 serve "$M/mailcls-190K/a_seed_email_stream"

@@ -62,6 +62,7 @@ ask() { echo "-P openai-completions --base-url http://127.0.0.1:$PORT/v1"; }
 serve_log "$TMP/focus.log" "$LEGACY" &&
 if live branch_focus 80x24 '<C-s> <Wait> g l a' $(ask) "Once upon a time"; then
 	golden branch_focus.txt "$TMP/branch_focus.txt.masked"
+	has "the status bar gives the list's keys" "$TMP/branch_focus.txt" "↑↓ choose  Enter branch  Esc back  ? help"
 fi
 
 serve_log "$TMP/legacy.log" "$LEGACY" "$LEGACY" &&
@@ -116,6 +117,10 @@ fi
 dump branch_demo 100x30 'a'
 has "the demo: the list says there is no server" "$TMP/branch_demo.txt" "cannot branch here"
 has "the demo: the reason, in the inspector" "$TMP/branch_demo.txt" "│ rank    1 of 5                      it: start tokscope with"
+dump branch_demo_wide 200x40 'a'
+grep ' READY ' "$TMP/branch_demo_wide.txt" | grep -qF "Esc back  ? help" &&
+	! grep ' READY ' "$TMP/branch_demo_wide.txt" | grep -qF "Enter branch"
+check "the demo: the status bar gives only the way back" $?
 dump branch_demo_back 100x30 'a <Esc> l'
 has "Esc leaves the reason; the next key moves" "$TMP/branch_demo_back.txt" "token 2 of 4"
 

@@ -41,11 +41,11 @@ screen labels_cleared 120x40 'L <C-u> <Enter>'
 screen labels_global 120x40 'N L "bug, feature" <Enter>'
 dump labels_saved 120x40 "N L \"bug, feature\" <Enter> w <C-u> \"$TMP/saved.json\" <Enter>"
 has "saving says where" "$TMP/labels_saved.txt" "saved 11 answers to"
-has "the global set still shows as global after saving" "$TMP/labels_saved.txt" "labels for all answers"
+has "the global set still shows as global after saving" "$TMP/labels_saved.txt" "global labels L"
 has "saved: the global set in an answer without its own" "$TMP/saved.json" '"title":"c_open_question_stream_top20","labels":"bug, feature"'
 has "saved: an answer's own set unchanged" "$TMP/saved.json" '"title":"d_ticket_billing_stream","labels":"billing, bug report, feature request, account access"'
 dump labels_reopened_last 120x40 'N' "$TMP/saved.json"
-has "reopened: the answer carries the set it was saved with" "$TMP/labels_reopened_last.txt" "labels of this answer"
+has "reopened: the answer carries the set it was saved with" "$TMP/labels_reopened_last.txt" "own labels L"
 "$TS" --print --color=never "$TMP/saved.json" >"$TMP/print.out" 2>"$TMP/print.err"
 check "print mode on the saved session exits with the first verdict (accept)" $?
 grep -qE '^  bug +[0-9.e-]+ +[0-9.e-]+ ' "$TMP/print.out"

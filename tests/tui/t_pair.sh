@@ -10,7 +10,8 @@
 # strong model saying how to set one. The compare view: tokscope --compare
 # on two sessions of one prompt that part at byte 56, the selection moving
 # in both panes, two sessions with the same text whose probabilities differ
-# (at 80x24, the list shown with i), and V on the answers of one session.
+# (at 80x24, the list shown with i), and V on the answers of one session
+# (the header naming each by model and title).
 . tests/tui/lib.sh
 
 M=tests/fixtures/llamacpp-mailcls
@@ -161,7 +162,14 @@ golden compare_80x24.txt "$TMP/compare_80x24.txt"
 "$TS" --json --replay "$M/mailcls-190K/b_work_spam_tie_email_stream" \
 	--replay "$M/mailcls-1M/b_work_spam_tie_email_stream" >"$TMP/two.json" 2>/dev/null
 dump compare_key 120x40 'n V' "$TMP/two.json"
-has "V compares the current answer with the previous" "$TMP/compare_key.txt" "compare: A answer 1 (answer 1) with B answer 2 (answer 2)"
+has "V compares the current answer with the previous" "$TMP/compare_key.txt" \
+	"compare: A answer 1 (mailcls-190K) with B answer 2 (mailcls-1M): b_work_spam_tie_email_stream"
+dump compare_key_titles 120x40 'n V'
+has "V in the demo: each side's title and model" "$TMP/compare_key_titles.txt" \
+	"compare: A answer 1 (a_seed_email_stream · mailcls-190K) with B answer 2 (b_work_spam_tie_email_stream"
+dump compare_cascade 120x40 'n E V'
+has "V in the cascade view: cheap with strong" "$TMP/compare_cascade.txt" \
+	"compare: A cheap (answer 2) with B strong (answer 3): b_work_spam_tie_email_stream"
 has "V: the divergence at the first token" "$TMP/compare_key.txt" 'diverge at byte 0, 0 tokens aligned before · A #1 "s" 60.3%'
 dump compare_key_back 120x40 'n V <Esc>' "$TMP/two.json"
 has "Esc leaves the compare view" "$TMP/compare_key_back.txt" "answer 2/2"

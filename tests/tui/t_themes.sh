@@ -32,6 +32,38 @@ shot colour_rank "c c" "TERM=xterm-256color" "$B"
 shot colour_entropy "c c c" "TERM=xterm-256color" "$B"
 shot theme_key "C" "TERM=xterm-256color" "$B"
 
+# The demo's label table and verdicts without colour to tell them: in mono
+# (attributes only) and high-contrast. The large badge spells the verdict
+# (mono's underline for ESCALATE and CLARIFY is not drawn through its
+# letters); the top label has ▸ and, in mono, bold; the others neither.
+demo_shot() { # demo_shot NAME KEYS THEME
+	start 120x40 "env TERM=xterm-256color $TS --theme $3; sleep 30"
+	if ! wait_for 'token 1 of' 50; then
+		notok "$1: the explorer did not start"
+		return
+	fi
+	[ -n "$2" ] && keys $2
+	sleep 0.5
+	capture_e >"$TMP/$1.ans"
+	golden "$1.ans" "$TMP/$1.ans"
+}
+demo_shot theme_mono_escalate "n" mono
+demo_shot theme_mono_clarify "n n n" mono
+demo_shot theme_high-contrast_clarify "n n n" high-contrast
+esc=$(printf '\033')
+for v in escalate clarify; do
+	big=$(grep '▀█▀' "$GOLDEN/theme_mono_$v.ans" | head -1)
+	printf '%s' "$big" | grep -q "$esc\[[0-9;]*7m" &&
+		! printf '%s' "$big" | grep -q "$esc\[\([0-9;]*;\)*4[;m]"
+	check "mono, $v: the large badge is reverse, not underlined" $?
+done
+grep -q "$esc\[1m▸spam" "$GOLDEN/theme_mono_escalate.ans" && ! grep -q "$esc\[1m *work" "$GOLDEN/theme_mono_escalate.ans"
+check "mono: the top label is marked and bold, the others plain" $?
+grep -q "$esc\[1m▸\"b\" shared" "$GOLDEN/theme_mono_clarify.ans"
+check "mono: a shared row on top is marked and bold" $?
+grep -q '▸"b" shared' "$GOLDEN/theme_high-contrast_clarify.ans"
+check "high-contrast: the top entry is marked with ▸" $?
+
 # The colour must really differ: the default theme's capture has 256-colour
 # escapes, NO_COLOR's has none at all.
 esc=$(printf '\033')

@@ -14,11 +14,13 @@
 
 #include "src/branch.h"
 #include "src/buf.h"
+#include "src/cascade.h"
 #include "src/config.h"
 #include "src/doc.h"
 #include "src/labels.h"
 #include "src/replay.h"
 #include "src/session.h"
+#include "src/session_fast.h"
 
 #define LIT(s) (s), (sizeof(s) - 1)
 
@@ -754,12 +756,61 @@ static void label_sets_round_trip(void **state)
 		doc_free(docs[i]);
 }
 
+/* An escalation (cascade.h): the weak classifier's answer and the strong
+ * one's to the same email, linked as the cascade links them, saved and
+ * loaded back by the tree reader (and by session_load, whichever reader
+ * takes it): the uid and escalated_from come back, so the pair is found
+ * again in the loaded list. */
+static void escalation_relation_round_trips(void **state)
+{
+	static const char *const dirs[2] = {
+		"tests/fixtures/llamacpp-mailcls/mailcls-190K/b_work_spam_tie_email_stream",
+		"tests/fixtures/llamacpp-mailcls/mailcls-1M/b_work_spam_tie_email_stream",
+	};
+	struct doc *docs[2], **back[2];
+	struct ts_err err;
+	struct buf out;
+	char dir[64], path[128], want[160];
+	size_t n[2], ci = 9, si = 9;
+
+	(void)state;
+	for (int i = 0; i < 2; i++) {
+		docs[i] = doc_new();
+		assert_int_equal(replay_dir(docs[i], dirs[i], NULL, NULL, &err), TS_OK);
+	}
+	assert_int_equal(cascade_link(docs[0], docs[1]), TS_OK);
+	buf_init(&out, 0);
+	assert_int_equal(session_write(&out, docs, 2, &err), TS_OK);
+	snprintf(want, sizeof want, "\"escalated_from\":\"%s\"", doc_meta(docs[0], DOC_META_UID));
+	assert_non_null(strstr(buf_str(&out), want));
+	assert_int_equal(session_parse_tree(out.data, out.len, &back[0], &n[0], &err), TS_OK);
+	make_tmpdir(dir, sizeof dir);
+	snprintf(path, sizeof path, "%s/s.json", dir);
+	assert_int_equal(session_save(path, docs, 2, &err), TS_OK);
+	assert_int_equal(session_load(path, &back[1], &n[1], &err), TS_OK);
+	for (int r = 0; r < 2; r++) {
+		assert_int_equal(n[r], 2);
+		assert_true(doc_equal(back[r][0], docs[0]) && doc_equal(back[r][1], docs[1]));
+		assert_string_equal(doc_meta(back[r][1], DOC_META_ESCALATED_FROM), doc_meta(back[r][0], DOC_META_UID));
+		assert_null(doc_meta(back[r][0], DOC_META_ESCALATED_FROM));
+		assert_true(cascade_find_recorded((const struct doc *const *)back[r], 2, 0, &ci, &si));
+		assert_true(ci == 0 && si == 1);
+		session_free_docs(back[r], n[r]);
+	}
+	unlink(path);
+	rmdir(dir);
+	buf_fini(&out);
+	doc_free(docs[0]);
+	doc_free(docs[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(hand_built_documents_round_trip_equal),
 		cmocka_unit_test(real_recording_round_trips),
 		cmocka_unit_test(branch_relation_round_trips),
+		cmocka_unit_test(escalation_relation_round_trips),
 		cmocka_unit_test(rank_matched_by_id_survives_round_trip),
 		cmocka_unit_test(numbers_load_back_bit_for_bit),
 		cmocka_unit_test(non_finite_numbers_are_never_written),

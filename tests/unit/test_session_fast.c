@@ -10,6 +10,7 @@
 
 #include "src/branch.h"
 #include "src/buf.h"
+#include "src/cascade.h"
 #include "src/config.h"
 #include "src/doc.h"
 #include "src/replay.h"
@@ -220,6 +221,38 @@ static void branches_are_read_fast_and_equal(void **state)
 	buf_fini(&out);
 }
 
+/* An escalation's two answers (the weak and the strong classifier's to one
+ * email, linked as a cascade links them): the fast reader takes them and
+ * gives back the uid and escalated_from, so the pair is found again. */
+static void escalations_are_read_fast_and_equal(void **state)
+{
+	struct doc *docs[2] = { doc_new(), doc_new() }, **back;
+	struct ts_err err;
+	struct buf out;
+	size_t nb, ci = 9, si = 9;
+
+	(void)state;
+	buf_init(&out, 0);
+	assert_int_equal(replay_dir(docs[0], "tests/fixtures/llamacpp-mailcls/mailcls-190K/d_ticket_mixed_stream",
+				    NULL, NULL, &err), TS_OK);
+	assert_int_equal(replay_dir(docs[1], "tests/fixtures/llamacpp-mailcls/mailcls-1M/d_ticket_mixed_stream",
+				    NULL, NULL, &err), TS_OK);
+	assert_int_equal(cascade_link(docs[0], docs[1]), TS_OK);
+	write_session(&out, docs, 2);
+	assert_true(compare_readers(out.data, out.len));
+	assert_int_equal(session_parse_fast(out.data, out.len, &back, &nb), TS_OK);
+	assert_int_equal(nb, 2);
+	assert_true(doc_equal(back[0], docs[0]) && doc_equal(back[1], docs[1]));
+	assert_non_null(doc_meta(back[0], DOC_META_UID));
+	assert_string_equal(doc_meta(back[1], DOC_META_ESCALATED_FROM), doc_meta(back[0], DOC_META_UID));
+	assert_true(cascade_find_recorded((const struct doc *const *)back, 2, 1, &ci, &si));
+	assert_true(ci == 0 && si == 1);
+	session_free_docs(back, nb);
+	doc_free(docs[0]);
+	doc_free(docs[1]);
+	buf_fini(&out);
+}
+
 /* Random corruptions of a saved file: whatever the fast reader takes, the
  * tree reader takes the same way. */
 static void corrupted_sessions_read_the_same(void **state)
@@ -269,6 +302,7 @@ int main(void)
 		cmocka_unit_test(hand_made_sessions),
 		cmocka_unit_test(label_sets_are_read_fast),
 		cmocka_unit_test(branches_are_read_fast_and_equal),
+		cmocka_unit_test(escalations_are_read_fast_and_equal),
 		cmocka_unit_test(corrupted_sessions_read_the_same),
 	};
 
