@@ -196,7 +196,7 @@ static void printer_min_line(struct printer *pr, const struct doc *d, const stru
 	if (m->n == 0)
 		return;
 	printer_label(pr, "  at token");
-	fprintf(pr->out, "#%zu ", m->min_index);
+	fprintf(pr->out, "#%zu ", m->min_index + 1);   /* counted from 1, as in the explorer */
 	printer_token_quoted(pr, d, m->min_index);
 	fputc('\n', pr->out);
 }
@@ -650,7 +650,7 @@ static void printer_divergence(struct printer *pr, const struct doc *a, const st
 		return;
 	}
 	fprintf(pr->out, "byte %zu: A token #%zu, B token #%zu (%zu tokens aligned before)\n", r->common,
-		r->div_a, r->div_b, r->npairs);
+		r->div_a + 1, r->div_b + 1, r->npairs);
 	printer_side_text(pr, "A", a, r->common, r->div_a);
 	printer_side_text(pr, "B", b, r->common, r->div_b);
 	printer_cross(pr, "A chose", a, r->div_a, r->div_pa, "B", r->div_pb_of_a);
@@ -671,7 +671,7 @@ static void printer_top_diffs(struct printer *pr, const struct doc *a, const str
 	for (size_t k = 0; k < r->ntop; k++) {
 		const struct compare_pair *q = &r->top[k];
 
-		fprintf(pr->out, "  %6zu %6zu  ", q->a, q->b);
+		fprintf(pr->out, "  %6zu %6zu  ", q->a + 1, q->b + 1);
 		printer_style(pr, theme_bucket(q->pa), 0);
 		fprintf(pr->out, "%-10.4g", q->pa);
 		printer_reset(pr);
@@ -697,8 +697,8 @@ void printer_compare(struct printer *pr, const struct doc *a, const char *name_a
 	printer_label(pr, "common text");
 	fprintf(pr->out, "%zu bytes; %zu tokens aligned", r->common, r->npairs);
 	if (r->first_mismatch_a < r->na && r->first_mismatch_a < r->div_a)
-		fprintf(pr->out, " (split differently from A #%zu / B #%zu)", r->first_mismatch_a,
-			r->first_mismatch_b);
+		fprintf(pr->out, " (split differently from A #%zu / B #%zu)", r->first_mismatch_a + 1,
+			r->first_mismatch_b + 1);
 	fputc('\n', pr->out);
 	printer_divergence(pr, a, b, r);
 	printer_top_diffs(pr, a, r);

@@ -190,15 +190,15 @@ fi
 "$TS" --json --replay "$M/mailcls-1M/b_work_spam_tie_email_stream" > "$tmp/b.json" 2>/dev/null
 "$TS" --compare --print --color=never "$tmp/a.json" "$tmp/b.json" > "$tmp/out" 2> "$tmp/err"
 check "compare exits 0" test $? -eq 0
-check "divergence at the first token" has "byte 0: A token #0, B token #0 (0 tokens aligned before)"
+check "divergence at the first token" has "byte 0: A token #1, B token #1 (0 tokens aligned before)"
 check "each side's divergent token bracketed" sh -c "grep -qE '^  A +\[s\]pam' '$tmp/out' && grep -qE '^  B +\[w\]ork' '$tmp/out'"
 check "each side's probability for the other's token" sh -c "grep -q '\"s\" p 0.6032   B.s probability for it: 0.001229' '$tmp/out' && grep -q '\"w\" p 0.9877   A.s probability for it: 0.3746' '$tmp/out'"
 "$TS" --json --replay "$M/mailcls-190K/d_ticket_mixed_stream" > "$tmp/a.json" 2>/dev/null
 "$TS" --json --replay "$M/mailcls-1M/d_ticket_mixed_stream" > "$tmp/b.json" 2>/dev/null
 "$TS" --compare --print "$tmp/a.json" "$tmp/b.json" > "$tmp/out" 2> "$tmp/err"
 check "same answer: identical texts" has 'the texts are identical (14 bytes): "account access"'
-check "largest difference first: token 0, 0.5245 → 0.7673" grep -qE '^ +0 +0 +0\.5245 +0\.7673 +\+0\.2429 +"a"' "$tmp/out"
-check "then the last s" sh -c "sed -n '/largest/,\$p' '$tmp/out' | sed -n 4p | grep -qE '^ +9 +9 '"
+check "largest difference first: token 1, 0.5245 → 0.7673" grep -qE '^ +1 +1 +0\.5245 +0\.7673 +\+0\.2429 +"a"' "$tmp/out"
+check "then the last s" sh -c "sed -n '/largest/,\$p' '$tmp/out' | sed -n 4p | grep -qE '^ +10 +10 '"
 
 # ---- usage ----
 usage() { name=$1; shift; "$TS" "$@" > /dev/null 2> "$tmp/err"; [ $? -eq 2 ] && ok "usage error: $name" || bad "usage error: $name" "$(cat "$tmp/err")"; }

@@ -117,7 +117,7 @@ serve tests/tui/fixtures/vllm-token-ids
 run "vLLM token ids" 0 -m Qwen/Qwen2.5-1.5B-Instruct "Say hi" &&
 	[ "$(head -1 "$tmp/out")" = "⟨13347⟩⟨27623⟩⟨225⟩⟨0⟩" ] && ok "token ids print as ⟨N⟩" ||
 	bad "token ids print as ⟨N⟩" "first line: $(head -1 "$tmp/out")"
-expect_out "the lowest token is named by its id" "#1 ⟨27623⟩"
+expect_out "the lowest token is named by its id" "#2 ⟨27623⟩"
 expect_out "the summary says the tokens are ids" "4 of 4 tokens are ids (token_id:N), shown as ⟨N⟩"
 grep -q '"token_id:\|token_id:[0-9]' "$tmp/out" && bad "no token_id: spelling in the output" "$(cat "$tmp/out")" ||
 	ok "no token_id: spelling in the output"
