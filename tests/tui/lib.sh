@@ -47,6 +47,16 @@ if [ ! -x "$TS" ]; then
 	exit 1
 fi
 
+# mask FILE: FILE.masked with what differs from run to run replaced:
+# ports, timings (a masked number is shorter or longer than the real one,
+# so on a line with a timing the padding before a border is collapsed) and
+# the spinner.
+mask() {
+	sed -e 's/127\.0\.0\.1:[0-9]*/127.0.0.1:PORT/g' \
+	    -e 's/[0-9.]* ms\b/N ms/g' -e 's/[0-9.]* s ·/N s ·/g' -e 's/[0-9]* tok\/s/N tok\/s/g' \
+	    -e 's/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/⠿/g' -e '/N ms\|N s ·\|N tok\/s/s/  *│/ │/g' "$1" >"$1.masked"
+}
+
 # golden NAME FILE: FILE must equal tests/tui/golden/NAME.
 golden() {
 	if [ -n "$UPDATE_GOLDEN" ]; then

@@ -12,12 +12,6 @@
 
 MAILCLS=tests/fixtures/llamacpp-mailcls
 
-# Timings, ports and the spinner differ from run to run: mask them.
-mask() {
-	sed -e 's/127\.0\.0\.1:[0-9]*/127.0.0.1:PORT/g' \
-	    -e 's/[0-9.]* ms\b/N ms/g' -e 's/[0-9.]* s ·/N s ·/g' -e 's/[0-9]* tok\/s/N tok\/s/g' \
-	    -e 's/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/⠿/g' "$1" >"$1.masked"
-}
 
 stop_server() {
 	kill "$SERVER_PID" 2>/dev/null

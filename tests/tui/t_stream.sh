@@ -6,12 +6,6 @@
 # stream in a real terminal (tmux) with the tokens kept.
 . tests/tui/lib.sh
 
-# Timings, ports and the spinner differ from run to run: mask them.
-mask() {
-	sed -e 's/127\.0\.0\.1:[0-9]*/127.0.0.1:PORT/g' \
-	    -e 's/[0-9.]* ms\b/N ms/g' -e 's/[0-9.]* s ·/N s ·/g' -e 's/[0-9]* tok\/s/N tok\/s/g' \
-	    -e 's/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/⠿/g' "$1" >"$1.masked"
-}
 
 # stream NAME COLSxROWS KEYS SERVER-ARGS...: one request through the editor.
 stream() {
