@@ -146,23 +146,24 @@ static int gm_parse_body(struct doc *d, const char *body, size_t len, double now
 	return rc;
 }
 
+/* One streamed chunk: a single response. */
+static int gm_chunk(struct doc *d, const char *json, size_t len, double now_ms, bool *saw, bool *finished,
+		    struct ts_err *err)
+{
+	cJSON *root;
+	int rc = dj_parse(json, len, &root, err);
+
+	if (rc)
+		return rc;
+	rc = gm_response(d, root, now_ms, saw, finished, err);
+	cJSON_Delete(root);
+	return rc;
+}
+
 static int gm_parse_event(struct doc *d, struct dialect_stream *st, const struct sse_event *ev,
 			  struct ts_err *err)
 {
-	cJSON *root;
-	bool finished = false;
-	int rc;
-
-	if (dj_event_prelude(st, ev, &rc, err))
-		return rc;
-	rc = dj_parse(ev->data, ev->data_len, &root, err);
-	if (rc)
-		return rc;
-	rc = gm_response(d, root, st->now_ms, &st->saw_logprobs, &finished, err);
-	cJSON_Delete(root);
-	if (finished)
-		st->done = true;
-	return rc;
+	return dj_event(d, st, ev, gm_chunk, err);
 }
 
 const struct dialect dialect_gemini = {

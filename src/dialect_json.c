@@ -357,6 +357,30 @@ bool dj_event_prelude(struct dialect_stream *st, const struct sse_event *ev, int
 	return ev->done || ev->data_len == 0;
 }
 
+int dj_body(struct doc *d, const char *body, size_t len, double now_ms, dj_object_fn obj,
+	    struct ts_err *err)
+{
+	bool saw = false, done = false;
+	int rc = obj(d, body, len, now_ms, &saw, &done, err);
+
+	dj_body_end(d);
+	return rc;
+}
+
+int dj_event(struct doc *d, struct dialect_stream *st, const struct sse_event *ev, dj_object_fn obj,
+	     struct ts_err *err)
+{
+	bool done = false;
+	int rc;
+
+	if (dj_event_prelude(st, ev, &rc, err))
+		return rc;
+	rc = obj(d, ev->data, ev->data_len, st->now_ms, &st->saw_logprobs, &done, err);
+	if (done)
+		st->done = true;
+	return rc;
+}
+
 void dj_meta(struct doc *d, enum doc_meta_key key, const cJSON *v)
 {
 	const char *s = cJSON_GetStringValue(v);

@@ -106,6 +106,21 @@ int dj_parse(const char *json, size_t len, cJSON **root, struct ts_err *err);
 bool dj_event_prelude(struct dialect_stream *st, const struct sse_event *ev, int *rc,
 		      struct ts_err *err);
 
+/* A dialect's reader of one JSON object (a whole body or one event's
+ * data): *saw is set when a token came, *done when the object ends the
+ * stream. */
+typedef int (*dj_object_fn)(struct doc *d, const char *json, size_t len, double now_ms, bool *saw,
+			    bool *done, struct ts_err *err);
+
+/* parse_body made of obj: reads the body with it, then dj_body_end. */
+int dj_body(struct doc *d, const char *body, size_t len, double now_ms, dj_object_fn obj,
+	    struct ts_err *err);
+
+/* parse_event made of obj: dj_event_prelude, then obj on the event's data
+ * (its *done marks the stream done). */
+int dj_event(struct doc *d, struct dialect_stream *st, const struct sse_event *ev, dj_object_fn obj,
+	     struct ts_err *err);
+
 /* Sets a metadata string from a JSON string (ignored when not a string),
  * without touching an equal value already there. */
 void dj_meta(struct doc *d, enum doc_meta_key key, const cJSON *v);

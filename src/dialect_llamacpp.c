@@ -131,25 +131,13 @@ static int lc_object(struct doc *d, const char *json, size_t len, double now_ms,
 
 static int lc_parse_body(struct doc *d, const char *body, size_t len, double now_ms, struct ts_err *err)
 {
-	bool saw = false, stop;
-	int rc = lc_object(d, body, len, now_ms, &saw, &stop, err);
-
-	dj_body_end(d);
-	return rc;
+	return dj_body(d, body, len, now_ms, lc_object, err);
 }
 
 static int lc_parse_event(struct doc *d, struct dialect_stream *st, const struct sse_event *ev,
 			  struct ts_err *err)
 {
-	bool stop = false;
-	int rc;
-
-	if (dj_event_prelude(st, ev, &rc, err))
-		return rc;
-	rc = lc_object(d, ev->data, ev->data_len, st->now_ms, &st->saw_logprobs, &stop, err);
-	if (stop)
-		st->done = true;
-	return rc;
+	return dj_event(d, st, ev, lc_object, err);
 }
 
 const struct dialect dialect_llamacpp_completion = {

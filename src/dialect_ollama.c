@@ -101,25 +101,13 @@ static int ol_object(struct doc *d, const char *json, size_t len, double now_ms,
 
 static int ol_parse_body(struct doc *d, const char *body, size_t len, double now_ms, struct ts_err *err)
 {
-	bool saw = false, done;
-	int rc = ol_object(d, body, len, now_ms, &saw, &done, err);
-
-	dj_body_end(d);
-	return rc;
+	return dj_body(d, body, len, now_ms, ol_object, err);
 }
 
 static int ol_parse_event(struct doc *d, struct dialect_stream *st, const struct sse_event *ev,
 			  struct ts_err *err)
 {
-	bool done = false;
-	int rc;
-
-	if (dj_event_prelude(st, ev, &rc, err))
-		return rc;
-	rc = ol_object(d, ev->data, ev->data_len, st->now_ms, &st->saw_logprobs, &done, err);
-	if (done)
-		st->done = true;
-	return rc;
+	return dj_event(d, st, ev, ol_object, err);
 }
 
 const struct dialect dialect_ollama_chat = {

@@ -188,12 +188,6 @@ static size_t oa_keep(struct oa_parser *p, const unsigned char *s, size_t n, siz
 	return at + 1;
 }
 
-/* The value of a JSON number as cJSON gives it (strtod on the text). */
-static double oa_num(const char *s, size_t n)
-{
-	return jsonnum_parse(s, n);
-}
-
 /* A number of one to three digits (most bytes), else -1. */
 static int oa_small_int(const char *s, size_t n)
 {
@@ -337,7 +331,7 @@ static int oa_byte(struct oa_parser *p, struct oa_item *it, enum oa_kind k, cons
 		return 1;
 	v = k == V_NUM ? oa_small_int(s, n) : -1;
 	if (k == V_NUM && v < 0)
-		v = oa_num(s, n);
+		v = jsonnum_parse(s, n);
 	if (v < 0 || v > 255) {
 		it->bytes_bad = true;
 		return 1;
@@ -374,10 +368,10 @@ static int oa_item_scalar(struct oa_parser *p, enum oa_kind k, const char *s, si
 		return 1;
 	case SL_LOGPROB:
 		it->lp_ok = k == V_NUM || k == V_NULL;
-		it->logprob = k == V_NUM ? oa_num(s, n) : -INFINITY;  /* null: p = 0 */
+		it->logprob = k == V_NUM ? jsonnum_parse(s, n) : -INFINITY;  /* null: p = 0 */
 		return 1;
 	case SL_ID:
-		v = k == V_NUM ? oa_num(s, n) : -1;
+		v = k == V_NUM ? jsonnum_parse(s, n) : -1;
 		if (v >= 0)
 			it->id = (int32_t)v;
 		return 1;
@@ -401,14 +395,14 @@ static int oa_fact_scalar(struct oa_parser *p, enum oa_kind k, const char *s, si
 	if (k != V_NUM && p->slot != SL_INDEX)
 		return 1;
 	if (p->slot == SL_CREATED) {
-		p->created = (int64_t)oa_num(s, n);
+		p->created = (int64_t)jsonnum_parse(s, n);
 		p->has_created = true;
 	} else if (p->slot == SL_USAGE_FIELD) {
-		p->usage[p->arg] = (int64_t)oa_num(s, n);
+		p->usage[p->arg] = (int64_t)jsonnum_parse(s, n);
 		p->has_usage |= (uint8_t)(1u << p->arg);
 	} else if (p->slot == SL_INDEX) {
 		/* cJSON's valueint is 0 exactly for values in (-1, 1) */
-		p->ch.index_ok = k != V_NUM || fabs(oa_num(s, n)) < 1.0;
+		p->ch.index_ok = k != V_NUM || fabs(jsonnum_parse(s, n)) < 1.0;
 	}
 	return 1;
 }
@@ -822,30 +816,18 @@ static int oa_parse_body(struct doc *d, const char *body, size_t len, double now
 		return ts_err_set(err, TS_ENOMEM, "out of memory");
 	rc = oa_parse_object(p, d, body, len, now_ms, &saw, err);
 	oa_parser_free(p);
-	if (!rc && !saw && doc_count(d) == 0) {
-		size_t plen;
-
-		doc_plain(d, &plen);
-		if (plen)
-			doc_info(d)->logprobs_missing = true;
-	}
+	if (!rc)
+		dj_body_end(d);
 	return rc;
 }
 
 static int oa_parse_event(struct doc *d, struct dialect_stream *st, const struct sse_event *ev,
 			  struct ts_err *err)
 {
-	st->events++;
-	if (ev->error) {
-		dialect_error_message(ev->error, ev->error_len, 0, err);
-		return TS_ESERVER;
-	}
-	if (ev->done) {
-		st->done = true;
-		return TS_OK;
-	}
-	if (ev->data_len == 0)
-		return TS_OK;
+	int rc;
+
+	if (dj_event_prelude(st, ev, &rc, err))
+		return rc;
 	if (!st->priv)
 		st->priv = oa_parser_new(0);
 	if (!st->priv)

@@ -76,13 +76,12 @@ static int exchange_prepare(struct exchange *x, const struct exchange_opts *o, s
 	int rc;
 
 	*rp = o->rp;
-	if (o->body) {
-		rc = dialect_url(x->dl, rp->stream ? DIALECT_URL_STREAM : DIALECT_URL_REQUEST, o->ep->base_url,
-				 rp->model, o->ep->query, url, err);
-		if (!rc && buf_puts(body, o->body))
-			rc = ts_err_set(err, TS_ETOOBIG, "request body too large");
+	rc = dialect_url(x->dl, rp->stream ? DIALECT_URL_STREAM : DIALECT_URL_REQUEST, o->ep->base_url,
+			 rp->model, o->ep->query, url, err);
+	if (rc)
 		return rc;
-	}
+	if (o->body)
+		return buf_puts(body, o->body) ? ts_err_set(err, TS_ETOOBIG, "request body too large") : TS_OK;
 	if (o->ep->max_k > 0 && rp->top_logprobs > o->ep->max_k) {
 		n += (size_t)snprintf(x->notice, sizeof x->notice, "top logprobs %d is above %s's maximum of %d: asking for %d",
 				      rp->top_logprobs, o->ep->profile, o->ep->max_k, o->ep->max_k);
@@ -94,9 +93,7 @@ static int exchange_prepare(struct exchange *x, const struct exchange_opts *o, s
 				 "the system prompt is left out", n ? "; " : "", x->dl->name);
 		rp->system = NULL;
 	}
-	rc = dialect_url(x->dl, rp->stream ? DIALECT_URL_STREAM : DIALECT_URL_REQUEST, o->ep->base_url,
-			 rp->model, o->ep->query, url, err);
-	return rc ? rc : x->dl->build_request(rp, body, err);
+	return x->dl->build_request(rp, body, err);
 }
 
 void exchange_auth(const struct endpoint *ep, const char **header, const char **prefix)
