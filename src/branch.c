@@ -82,24 +82,6 @@ int branch_way(const char *dialect, const char *profile, const char *prefill, en
 
 /* ---- where a branch goes --------------------------------------------- */
 
-/* The configured endpoint of profile name: the selected profile with its
- * overrides, another one as the file defines it. */
-static int branch_profile_endpoint(const struct config *c, const char *name, struct endpoint *ep,
-				   struct ts_err *err)
-{
-	struct config tmp = *c;
-	char pname[256];
-
-	if (!c->s.profile || strcmp(name, c->s.profile) != 0) {
-		snprintf(pname, sizeof pname, "%s", name);
-		tmp.s.profile = pname;
-		tmp.s.base_url = NULL;
-		tmp.s.key_env = NULL;
-		tmp.s.model = NULL;
-	}
-	return config_endpoint(&tmp, ep, err);
-}
-
 int branch_endpoint(const struct config *c, const struct doc *parent, struct endpoint *ep,
 		    enum branch_way *way, struct ts_err *err)
 {
@@ -110,7 +92,7 @@ int branch_endpoint(const struct config *c, const struct doc *parent, struct end
 		return ts_err_set(err, TS_EUNSUPPORTED, "this answer does not record the request that made it: "
 				  "there is nothing to continue");
 	if (prof && config_profile(c, prof)) {
-		if (branch_profile_endpoint(c, prof, ep, &e))
+		if (config_profile_endpoint(c, prof, ep, &e))
 			return ts_err_set(err, TS_EUNSUPPORTED, "cannot branch: %s", ts_err_msg(&e));
 		if (strcmp(ep->dialect, dl) != 0)
 			return ts_err_set(err, TS_EUNSUPPORTED, "profile %s now speaks %s, but this answer was "

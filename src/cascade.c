@@ -84,9 +84,16 @@ static void strong_failed(struct cascade *c, const struct ts_err *e)
 	stage_judge(c, s);
 }
 
+/* Whether the stage gave an answer to judge: it did not fail (an answer
+ * without logprobs still counts). */
+static bool stage_answered(const struct cascade_stage *s)
+{
+	return s->err.code == TS_OK || s->err.code == TS_ENOLOGPROBS;
+}
+
 static bool wants_escalation(const struct cascade_stage *s)
 {
-	return (s->err.code == TS_OK || s->err.code == TS_ENOLOGPROBS) && s->r.verdict == VERDICT_ESCALATE;
+	return stage_answered(s) && s->r.verdict == VERDICT_ESCALATE;
 }
 
 /* Starts the strong request; a failure to start is its stage's outcome. */
@@ -263,7 +270,7 @@ enum cascade_which cascade_final(const struct cascade *c)
 {
 	const struct cascade_stage *s = &c->st[CASCADE_STRONG];
 
-	if (s->done && (s->err.code == TS_OK || s->err.code == TS_ENOLOGPROBS))
+	if (s->done && stage_answered(s))
 		return CASCADE_STRONG;
 	return CASCADE_CHEAP;
 }
@@ -283,11 +290,11 @@ const char *cascade_why(const struct cascade *c, char *out, size_t outsz)
 		snprintf(out, outsz, "escalated (recorded): the cheap answer's verdict is ESCALATE");
 	else if (c->recorded)
 		snprintf(out, outsz, "escalated (recorded): on request (the cheap answer's verdict is %s)",
-			 s->err.code && s->err.code != TS_ENOLOGPROBS ? "none: it failed" : route_verdict_name(s->r.verdict));
+			 !stage_answered(s) ? "none: it failed" : route_verdict_name(s->r.verdict));
 	else if (cascade_escalated(c))
 		snprintf(out, outsz, "escalated: %s", wants_escalation(s) ? "the cheap answer's verdict is ESCALATE"
 			 : "on request");
-	else if (s->err.code && s->err.code != TS_ENOLOGPROBS)
+	else if (!stage_answered(s))
 		snprintf(out, outsz, "not escalated: the cheap request failed (an error is not a verdict)");
 	else if (s->r.verdict == VERDICT_CLARIFY)
 		snprintf(out, outsz, "not escalated: CLARIFY asks a person or a clarifying question, "

@@ -638,13 +638,31 @@ const char *config_labels(const struct config *c)
 	return p ? p->labels : NULL;
 }
 
+int config_profile_endpoint(const struct config *c, const char *name, struct endpoint *ep,
+			    struct ts_err *err)
+{
+	/* Resolve through config_endpoint on a shallow copy, so the endpoint
+	 * gets every field a profile gives; its strings stay c's. */
+	struct config tmp = *c;
+	char pname[256];
+
+	if (name && (!c->s.profile || strcmp(name, c->s.profile) != 0)) {
+		snprintf(pname, sizeof pname, "%s", name);
+		tmp.s.profile = pname;
+		tmp.s.base_url = NULL;
+		tmp.s.key_env = NULL;
+		tmp.s.model = NULL;
+	}
+	return config_endpoint(&tmp, ep, err);
+}
+
 int config_escalation(const struct config *c, struct endpoint *ep, struct ts_err *err)
 {
 	const struct profile *cur = config_profile(c, c->s.profile);
 	const char *to = c->s.escalate_to ? c->s.escalate_to : cur ? cur->escalate_to : NULL;
 	const char *colon = to ? strchr(to, ':') : NULL;
 	size_t plen = colon ? (size_t)(colon - to) : to ? strlen(to) : 0;
-	struct config tmp;
+	const struct profile *p;
 	char name[256];
 
 	if (!to || !*to)
@@ -654,18 +672,12 @@ int config_escalation(const struct config *c, struct endpoint *ep, struct ts_err
 	if (plen && !config_profile(c, name))
 		return ts_err_set(err, TS_ECONFIG, "escalate_to: unknown profile '%s' (see --list-profiles)",
 				  name);
-	/* Resolve through config_endpoint on a shallow copy, so the strong
-	 * endpoint gets every field a profile gives; its strings stay c's. */
-	tmp = *c;
-	if (plen && (!c->s.profile || strcmp(name, c->s.profile) != 0)) {
-		tmp.s.profile = name;
-		tmp.s.base_url = NULL;
-		tmp.s.key_env = NULL;
-	}
-	tmp.s.model = NULL;
-	if (config_endpoint(&tmp, ep, err))
+	if (config_profile_endpoint(c, plen ? name : NULL, ep, err))
 		return ts_err_set(err, TS_ECONFIG, "escalate_to: profile '%s' has no base URL", ep->profile ?
 				  ep->profile : name);
+	/* the model override is the cheap model's, never the strong one's */
+	p = config_profile(c, ep->profile);
+	ep->model = p->model && *p->model ? p->model : NULL;
 	if (colon && colon[1])
 		ep->model = colon + 1;
 	return TS_OK;

@@ -153,6 +153,12 @@ int config_endpoint(const struct config *c, struct endpoint *ep, struct ts_err *
  * labels_parse. */
 const char *config_labels(const struct config *c);
 
+/* The endpoint of profile name as config_endpoint gives it: when name is
+ * NULL or the selected profile, with the overrides (base_url, key_env,
+ * model); another profile as it is defined. Errors as config_endpoint. */
+int config_profile_endpoint(const struct config *c, const char *name, struct endpoint *ep,
+			    struct ts_err *err);
+
 /* The endpoint of the strong model a cascade escalates to, from the
  * effective escalate_to ("PROFILE[:MODEL]", split at the first ':'; an
  * empty PROFILE means the profile in use; without MODEL the profile's

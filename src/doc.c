@@ -268,7 +268,6 @@ int doc_append_copy(struct doc *d, const struct doc *src, size_t i, double t_ms,
 	const struct doc_token *st = &src->tokens[i];
 	struct doc_alt_in alts[DOC_MAX_ALTS];
 	struct doc_token_in in = {
-		.len = st->len,
 		.logprob = st->flags & DOC_TOK_CLAMPED ? -INFINITY : st->logprob,
 		.id = st->flags & DOC_TOK_HAS_ID ? st->id : -1,
 		.bytes_derived = st->flags & DOC_TOK_BYTES_DERIVED,

@@ -21,7 +21,7 @@ static size_t space_marker(const uint8_t *p, size_t n)
 
 size_t labels_normalise(const uint8_t *p, size_t n, char *out, size_t outsz)
 {
-	size_t i = 0, len = 0;
+	size_t i = 0, k = 0;
 
 	for (;;) {
 		size_t m = space_marker(p + i, n - i);
@@ -33,17 +33,19 @@ size_t labels_normalise(const uint8_t *p, size_t n, char *out, size_t outsz)
 		else
 			break;
 	}
-	for (; i < n; i++, len++) {
-		uint8_t c = p[i];
+	/* Only what fits is read: labels_classify normalises the whole
+	 * answer's text each time a streaming answer grows, and then only its
+	 * length matters. */
+	for (; outsz && k < n - i && k < outsz - 1; k++) {
+		uint8_t c = p[i + k];
 
 		if (c >= 'A' && c <= 'Z')
 			c = (uint8_t)(c - 'A' + 'a');
-		if (outsz && len < outsz - 1)
-			out[len] = (char)c;
+		out[k] = (char)c;
 	}
 	if (outsz)
-		out[len < outsz ? len : outsz - 1] = '\0';
-	return len;
+		out[k] = '\0';
+	return n - i;
 }
 
 /* ---- the set ---- */
@@ -70,9 +72,8 @@ static int labels_add(struct label_set *ls, const char *s, size_t n, struct ts_e
 	if (n >= LABELS_MAX_LEN)
 		return ts_err_set(err, TS_EINVAL, "labels: '%.40s…' is longer than %d bytes", s,
 				  LABELS_MAX_LEN - 1);
+	/* trim left no trailing space, and normalising adds none */
 	nl = labels_normalise((const uint8_t *)s, n, ls->norm[i], sizeof ls->norm[i]);
-	while (nl && is_ascii_space((uint8_t)ls->norm[i][nl - 1]))
-		ls->norm[i][--nl] = '\0';
 	if (nl == 0)
 		return ts_err_set(err, TS_EINVAL, "labels: empty label in the list (two commas, or a "
 				  "comma at an end)");

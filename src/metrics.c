@@ -307,9 +307,11 @@ int metrics_acc_update(struct metrics_acc *a, const struct doc *d, const struct 
 	}
 	s = (struct answer_sums){ a->sum_logprob, a->sum_p, a->sum_h_lo, a->sum_h_hi };
 	answer_pass(d, a->n, n, a->ps, &a->m, &s);
-	*a = (struct metrics_acc){ .d = a->d, .n = n, .ps = a->ps, .scratch = a->scratch, .cap = a->cap,
-				   .o = a->o, .m = a->m, .sum_logprob = s.logprob, .sum_p = s.p,
-				   .sum_h_lo = s.h_lo, .sum_h_hi = s.h_hi };
+	a->n = n;
+	a->sum_logprob = s.logprob;
+	a->sum_p = s.p;
+	a->sum_h_lo = s.h_lo;
+	a->sum_h_hi = s.h_hi;
 	if (n) {
 		a->seen[0] = *doc_token(d, 0);
 		a->seen[1] = *doc_token(d, n - 1);

@@ -15,13 +15,6 @@
 #include "src/session_fast.h"
 #include "src/text.h"
 
-/* Integers travel through cJSON as doubles: beyond 2^53 they stop being exact. */
-#define EXACT_INT_MAX 9007199254740992.0
-#define TOKEN_FLAGS_KNOWN (DOC_TOK_CLAMPED | DOC_TOK_BYTES_DERIVED | DOC_TOK_HAS_ID | DOC_TOK_FORCED)
-/* Logprob passed back to doc_append for a token saved as clamped, so the
- * document clamps it and sets the flag again. */
-#define SENTINEL_LOGPROB (-9999.0)
-
 struct span {
 	const uint8_t *p;
 	size_t len;
@@ -550,7 +543,7 @@ static bool get_int(const cJSON *item, int64_t lo, int64_t hi, int64_t *out)
 	if (!cJSON_IsNumber(item))
 		return false;
 	v = item->valuedouble;
-	if (!(v >= -EXACT_INT_MAX && v <= EXACT_INT_MAX) || v != trunc(v))
+	if (!(v >= -SESSION_EXACT_INT_MAX && v <= SESSION_EXACT_INT_MAX) || v != trunc(v))
 		return false;
 	*out = (int64_t)v;
 	return *out >= lo && *out <= hi;
@@ -657,7 +650,7 @@ static int read_usage(struct reader *r, struct doc *d, const cJSON *usage)
 	for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
 		const cJSON *v = cJSON_GetObjectItemCaseSensitive(usage, names[k]);
 
-		if (v && !get_int(v, -1, (int64_t)EXACT_INT_MAX, fields[k]))
+		if (v && !get_int(v, -1, (int64_t)SESSION_EXACT_INT_MAX, fields[k]))
 			return rfail(r, "usage \"%s\" is not an integer >= -1", names[k]);
 	}
 	return TS_OK;
@@ -700,7 +693,7 @@ static int read_info(struct reader *r, struct doc *d, const cJSON *info)
 	if (v)
 		f->k_requested = (int)x;
 	v = cJSON_GetObjectItemCaseSensitive(info, "created");
-	if (v && !get_int(v, -(int64_t)EXACT_INT_MAX, (int64_t)EXACT_INT_MAX, &f->created))
+	if (v && !get_int(v, -(int64_t)SESSION_EXACT_INT_MAX, (int64_t)SESSION_EXACT_INT_MAX, &f->created))
 		return rfail(r, "info \"created\" is not an integer");
 	if (read_ms(r, info, "ttft_ms", &f->ttft_ms) || read_ms(r, info, "total_ms", &f->total_ms) ||
 	    read_flag(r, info, "incomplete", &f->incomplete) ||
@@ -782,8 +775,8 @@ static int read_token_numbers(struct reader *r, const cJSON *const *f, size_t i,
 		return rfail(r, "token %zu: id is not an integer in -1..%d", i, INT32_MAX);
 	if (!get_num(f[3], &in->t_ms) || fabs(in->t_ms) > FLT_MAX)
 		return rfail(r, "token %zu: t_ms is not a number in range", i);
-	if (!get_int(f[4], 0, TOKEN_FLAGS_KNOWN, flags))
-		return rfail(r, "token %zu: flags are not an integer in 0..%d", i, TOKEN_FLAGS_KNOWN);
+	if (!get_int(f[4], 0, SESSION_FLAGS_KNOWN, flags))
+		return rfail(r, "token %zu: flags are not an integer in 0..%d", i, SESSION_FLAGS_KNOWN);
 	has_id = *flags & DOC_TOK_HAS_ID;
 	if (has_id != (id >= 0))
 		return rfail(r, "token %zu: flags and id disagree about the id", i);
@@ -791,7 +784,7 @@ static int read_token_numbers(struct reader *r, const cJSON *const *f, size_t i,
 	in->bytes_derived = *flags & DOC_TOK_BYTES_DERIVED;
 	in->forced = *flags & DOC_TOK_FORCED;
 	if (*flags & DOC_TOK_CLAMPED)
-		in->logprob = SENTINEL_LOGPROB;
+		in->logprob = SESSION_SENTINEL_LOGPROB;
 	return TS_OK;
 }
 
@@ -931,7 +924,7 @@ static int check_header(const cJSON *root, struct ts_err *err)
 	if (strcmp(format->valuestring, SESSION_FORMAT))
 		return ts_err_set(err, TS_ESESSION, "not a tokscope session: format is \"%.64s\"",
 				  format->valuestring);
-	if (!get_int(version, 1, (int64_t)EXACT_INT_MAX, &v))
+	if (!get_int(version, 1, (int64_t)SESSION_EXACT_INT_MAX, &v))
 		return ts_err_set(err, TS_ESESSION, "session version is not an integer >= 1");
 	if (v > SESSION_VERSION)
 		return ts_err_set(err, TS_ESESSION, "session version %lld is newer than this tokscope "
@@ -967,12 +960,8 @@ static int read_answers(cJSON *answers, struct doc **docs, struct ts_err *err)
 
 int session_parse(const char *json, size_t len, struct doc ***docs, size_t *n, struct ts_err *err)
 {
-	*docs = NULL;
-	*n = 0;
-	if (len > SESSION_MAX_BYTES)
-		return ts_err_set(err, TS_ETOOBIG, "session is %zu bytes (maximum %u)", len,
-				  SESSION_MAX_BYTES);
-	if (session_parse_fast(json, len, docs, n) == TS_OK)
+	/* The tree reader checks the size again and gives every message. */
+	if (len <= SESSION_MAX_BYTES && session_parse_fast(json, len, docs, n) == TS_OK)
 		return TS_OK;
 	return session_parse_tree(json, len, docs, n, err);
 }

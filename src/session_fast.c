@@ -19,9 +19,6 @@
 
 #define SF_MAX_DEPTH 1000                  /* deeper, cJSON fails: leave it to it */
 #define SF_STACK 8                         /* root … a token's alternatives is 6 */
-#define SF_EXACT_INT_MAX 9007199254740992.0
-#define SF_FLAGS_KNOWN (DOC_TOK_CLAMPED | DOC_TOK_BYTES_DERIVED | DOC_TOK_HAS_ID | DOC_TOK_FORCED)
-#define SF_SENTINEL (-9999.0)              /* a clamped token's logprob, as session.c */
 
 enum sf_ctx {
 	SF_SKIP, SF_ROOT, SF_ANSWERS, SF_ANSWER, SF_STRINGS, SF_HEX, SF_META, SF_USAGE, SF_INFO,
@@ -88,7 +85,7 @@ static struct sf_frame *sf_top(struct sf *s)
 /* The tree reader's get_int: a finite integral number within [lo, hi]. */
 static bool sf_int(double v, double lo, double hi, int64_t *out)
 {
-	if (!(v >= -SF_EXACT_INT_MAX && v <= SF_EXACT_INT_MAX) || v != trunc(v) || v < lo || v > hi)
+	if (!(v >= -SESSION_EXACT_INT_MAX && v <= SESSION_EXACT_INT_MAX) || v != trunc(v) || v < lo || v > hi)
 		return false;
 	*out = (int64_t)v;
 	return true;
@@ -163,7 +160,7 @@ static bool sf_index(const struct sf *s, double v, size_t *out)
 {
 	int64_t i;
 
-	if (!sf_int(v, -SF_EXACT_INT_MAX, SF_EXACT_INT_MAX, &i) || i < 0 || (uint64_t)i >= s->nstrs)
+	if (!sf_int(v, -SESSION_EXACT_INT_MAX, SESSION_EXACT_INT_MAX, &i) || i < 0 || (uint64_t)i >= s->nstrs)
 		return false;
 	*out = (size_t)i;
 	return true;
@@ -203,13 +200,13 @@ static int sf_token_end(struct sf *s)
 
 	if (s->field < 6 || nalt < 0 || !sf_index(s, s->num[0], &si) || !isfinite(in.logprob) ||
 	    !sf_int(s->num[2], -1, INT32_MAX, &id) || !isfinite(in.t_ms) || fabs(in.t_ms) > FLT_MAX ||
-	    !sf_int(s->num[4], 0, SF_FLAGS_KNOWN, &flags) || ((flags & DOC_TOK_HAS_ID) != 0) != (id >= 0))
+	    !sf_int(s->num[4], 0, SESSION_FLAGS_KNOWN, &flags) || ((flags & DOC_TOK_HAS_ID) != 0) != (id >= 0))
 		return sf_fail(s);
 	in.id = (int32_t)id;
 	in.bytes_derived = flags & DOC_TOK_BYTES_DERIVED;
 	in.forced = flags & DOC_TOK_FORCED;
 	if (flags & DOC_TOK_CLAMPED)
-		in.logprob = SF_SENTINEL;
+		in.logprob = SESSION_SENTINEL_LOGPROB;
 	in.nalt = (size_t)nalt;
 	if (s->field == 7) {   /* the rank matched by id: alternatives get ids that give it */
 		if (!sf_int(s->num[6], 0, (double)nalt, &rank) || id < 0)
@@ -232,19 +229,19 @@ static int sf_number(struct sf *s, double v)
 	switch (f->ctx) {
 	case SF_ROOT:
 		if (s->key == R_VERSION)
-			return sf_int(v, 1, SF_EXACT_INT_MAX, &x) && x <= SESSION_VERSION ? 1 : sf_fail(s);
+			return sf_int(v, 1, SESSION_EXACT_INT_MAX, &x) && x <= SESSION_VERSION ? 1 : sf_fail(s);
 		return s->key < 0 ? 1 : sf_fail(s);
 	case SF_USAGE: {
 		int64_t *u[] = { &doc_usage(s->d)->prompt_tokens, &doc_usage(s->d)->completion_tokens,
 				 &doc_usage(s->d)->total_tokens };
 
-		return s->key < 0 || sf_int(v, -1, SF_EXACT_INT_MAX, u[s->key]) ? 1 : sf_fail(s);
+		return s->key < 0 || sf_int(v, -1, SESSION_EXACT_INT_MAX, u[s->key]) ? 1 : sf_fail(s);
 	}
 	case SF_INFO:
 		info = doc_info(s->d);
 		if (s->key == I_K && sf_int(v, -1, INT32_MAX, &x))
 			info->k_requested = (int)x;
-		else if (s->key == I_CREATED && sf_int(v, -SF_EXACT_INT_MAX, SF_EXACT_INT_MAX, &x))
+		else if (s->key == I_CREATED && sf_int(v, -SESSION_EXACT_INT_MAX, SESSION_EXACT_INT_MAX, &x))
 			info->created = x;
 		else if ((s->key == I_TTFT || s->key == I_TOTAL) && isfinite(v))
 			*(s->key == I_TTFT ? &info->ttft_ms : &info->total_ms) = v;
@@ -604,8 +601,7 @@ static bool sf_shape_ok(const char *p, size_t len)
 	if (b - a < 2 || p[a] != '{' || p[b - 1] != '}')
 		return false;
 	for (q = memchr(q, '\\', (size_t)(end - q)); q; q = memchr(q, '\\', (size_t)(end - q))) {
-		if (end - q >= 4 && q[1] == 'u' && (q[2] == 'd' || q[2] == 'D') &&
-		    ((q[3] >= '8' && q[3] <= '9') || (q[3] >= 'a' && q[3] <= 'f') || (q[3] >= 'A' && q[3] <= 'F')))
+		if (end - q >= 4 && q[1] == 'u' && (q[2] == 'd' || q[2] == 'D') && hex_value(q[3]) >= 8)
 			return false;
 		q += 2;
 		if (q >= end)

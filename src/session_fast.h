@@ -26,6 +26,14 @@
 
 #define SESSION_FAST_BAIL (-1)
 
+/* Shared by both readers, so they cannot drift apart. Integers travel
+ * through JSON as doubles: beyond 2^53 they stop being exact. */
+#define SESSION_EXACT_INT_MAX 9007199254740992.0
+#define SESSION_FLAGS_KNOWN (DOC_TOK_CLAMPED | DOC_TOK_BYTES_DERIVED | DOC_TOK_HAS_ID | DOC_TOK_FORCED)
+/* Logprob passed back to doc_append for a token saved as clamped, so the
+ * document clamps it and sets the flag again. */
+#define SESSION_SENTINEL_LOGPROB (-9999.0)
+
 /* TS_OK with *docs and *n as session_parse gives them, or SESSION_FAST_BAIL
  * (also when out of memory) with *docs NULL and *n 0. */
 int session_parse_fast(const char *json, size_t len, struct doc ***docs, size_t *n);
