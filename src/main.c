@@ -604,7 +604,12 @@ out:
 	return code;
 }
 
-static bool is_session_path(const char *s);
+static bool is_session_path(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	return n > 5 && strcmp(s + n - 5, ".json") == 0;
+}
 
 /* "answer 2 of 5: b_work_spam_tie_email_stream", the title made safe. */
 static void print_answer_heading(struct printer *pr, const struct doc *d, size_t i, size_t n)
@@ -717,13 +722,6 @@ static int check_modes(const struct options *o)
 	if (o->cascade && o->nreplay)
 		return usage_error("--cascade asks two servers; it cannot replay recordings");
 	return -1;
-}
-
-static bool is_session_path(const char *s)
-{
-	size_t n = s ? strlen(s) : 0;
-
-	return n > 5 && strcmp(s + n - 5, ".json") == 0;
 }
 
 /* --compare without --print: the explorer's compare view, every answer of

@@ -282,21 +282,12 @@ static void printer_verdict(struct printer *pr, const struct label_result *lr, c
 		r->labelled ? "" : " (no labels: two-way verdict)");
 }
 
-void printer_summary(struct printer *pr, const struct doc *d, const struct answer_metrics *m,
-		     const struct route_result *r)
-{
-	printer_summary_labels(pr, d, m, NULL, r);
-}
-
 void printer_summary_labels(struct printer *pr, const struct doc *d, const struct answer_metrics *m,
 			    const struct label_result *lr, const struct route_result *r)
 {
 	char label[64];
 
-	printer_style(pr, ROLE_TITLE, ATTR_BOLD);
-	fputs("── confidence ──", pr->out);
-	printer_reset(pr);
-	fputc('\n', pr->out);
+	printer_heading(pr, "confidence");
 	printer_label(pr, "tokens");
 	fprintf(pr->out, "%zu", m->n);
 	if (m->n_clamped)
@@ -359,13 +350,6 @@ static int summary_json_fields(struct buf *out, const struct answer_metrics *m, 
 		rc = buf_printf(out, "\"stat\":\"%s\",\"verdict\":\"%s\"", route_stat_name(r->stat),
 				route_verdict_name(r->verdict));
 	return rc;
-}
-
-int print_summary_json(struct buf *out, const struct answer_metrics *m, const struct route_result *r)
-{
-	int rc = summary_json_fields(out, m, r);
-
-	return rc ? rc : buf_putc(out, '}');
 }
 
 /* ---- labels ---- */
@@ -446,10 +430,7 @@ void printer_labels(struct printer *pr, const struct label_result *lr)
 
 	if (!lr || lr->n == 0)
 		return;
-	printer_style(pr, ROLE_TITLE, ATTR_BOLD);
-	fputs("── labels (from the first token) ──", pr->out);
-	printer_reset(pr);
-	fputc('\n', pr->out);
+	printer_heading(pr, "labels (from the first token)");
 	if (!lr->valid) {
 		printer_label(pr, "labels");
 		fputs("— (no tokens)\n", pr->out);

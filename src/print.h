@@ -42,13 +42,9 @@ void printer_init(struct printer *pr, FILE *out, const struct theme *t, enum col
  * true writes what is held back (as <XX> bytes when never completed) and
  * ends the line. */
 void printer_flush_tokens(struct printer *pr, const struct doc *d, bool final);
-/* Writes the summary: aggregates and verdict. */
-void printer_summary(struct printer *pr, const struct doc *d, const struct answer_metrics *m,
-		     const struct route_result *r);
-
-/* printer_summary with the label table (when lr holds labels) and the
- * three-way verdict: the verdict line says what decided (route_explain)
- * and a "rule" line names the rule. lr may be NULL. */
+/* Writes the summary: the aggregates, the label table (when lr holds
+ * labels) and the three-way verdict: the verdict line says what decided
+ * (route_explain) and a "rule" line names the rule. lr may be NULL. */
 void printer_summary_labels(struct printer *pr, const struct doc *d, const struct answer_metrics *m,
 			    const struct label_result *lr, const struct route_result *r);
 
@@ -80,10 +76,8 @@ void printer_compare(struct printer *pr, const struct doc *a, const char *name_a
  * null): {"tokens", "clamped", "sum_logprob", "mean_logprob", "geo_mean_p",
  * "perplexity", "mean_p", "min_p", "min_index", "quantile", "quantile_p",
  * "first_p", "tok_threshold", "below", "share_below", "mean_entropy_lo",
- * "mean_entropy_hi", "stat", "threshold", "value", "distance", "verdict"}. */
-int print_summary_json(struct buf *out, const struct answer_metrics *m, const struct route_result *r);
-
-/* print_summary_json plus the three-way verdict's keys "rule", "margin",
+ * "mean_entropy_hi", "stat", "threshold", "value", "distance", "verdict"},
+ * then the three-way verdict's keys "rule", "margin",
  * "min_margin", "label_mass", "min_label_mass" (null without labels) and,
  * when lr holds labels, "labels": {"on_labels", "shared_mass", "off_labels",
  * "shown", "unseen", "margin", "first_token_only", "answer" (a name or

@@ -45,15 +45,6 @@ static bool br_tree_make(const struct app *a, struct br_tree *t)
 	return true;
 }
 
-/* The index of an in the list, or -1. */
-static long br_index(const struct app *a, const struct answer *an)
-{
-	for (size_t k = 0; k < a->ans.n; k++)
-		if (a->ans.v[k].doc == an->doc)
-			return (long)k;
-	return -1;
-}
-
 /* Visible bytes into out (NUL-terminated), at most max of them. */
 static void br_escape(const uint8_t *p, size_t n, size_t max, enum text_mode mode, char *out, size_t outsz)
 {
@@ -87,7 +78,7 @@ static void br_alt(const struct doc *d, size_t at, char *out, size_t outsz)
 static void br_line(const struct app *a, const struct answer *an, char *line, size_t linesz)
 {
 	struct br_tree t;
-	long k = br_index(a, an), p;
+	long k = answers_find(&a->ans, an->doc), p;
 	size_t at, nth = 0, kids = 0;
 	char alt[128];
 
@@ -367,7 +358,7 @@ void branches_draw(struct app *a)
 static void br_sibling(struct app *a, int dir)
 {
 	struct answer *an = frame_answer(a);
-	long k = an ? br_index(a, an) : -1, head, seq_pos = -1, want;
+	long k = an ? answers_find(&a->ans, an->doc) : -1, head, seq_pos = -1, want;
 	size_t *seq, n = 0;
 	struct br_tree t;
 

@@ -9,13 +9,13 @@
 bool escalate_route_opts(const struct app *a, const struct doc *d, struct route_opts *ro,
 			 struct label_set *ls)
 {
-	route_opts_from_settings(ro, &a->cfg->s);
-	ro->stat = a->vo.stat;
-	ro->threshold = a->vo.threshold;
-	ro->margin = a->vo.margin;
-	ro->min_label_mass = a->vo.min_label_mass;
-	ro->metrics.quantile = a->vo.quantile;
-	ro->metrics.tok_threshold = a->vo.tok_threshold;
+	*ro = (struct route_opts){
+		.stat = a->vo.stat,
+		.threshold = a->vo.threshold,
+		.margin = a->vo.margin,
+		.min_label_mass = a->vo.min_label_mass,
+		.metrics = { .quantile = a->vo.quantile, .tok_threshold = a->vo.tok_threshold },
+	};
 	/* as panel.c picks the set: the answer's own (when it parses), else
 	 * the global one */
 	if (labels_from_doc(ls, d, NULL) <= 0) {
@@ -26,7 +26,9 @@ bool escalate_route_opts(const struct app *a, const struct doc *d, struct route_
 	return ls->n > 0;
 }
 
-struct esc *escalate_find(const struct app *a, const struct doc *d)
+/* The newest escalation d belongs to (as cheap or strong answer), or
+ * NULL. */
+static struct esc *escalate_find(const struct app *a, const struct doc *d)
 {
 	for (size_t i = a->escs.n; d && i > 0; i--)
 		if (a->escs.v[i - 1]->cheap == d || a->escs.v[i - 1]->strong == d)

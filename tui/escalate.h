@@ -72,9 +72,6 @@ void escalate_cancel(struct app *a);
 bool escalate_running(const struct app *a);
 /* The strong document streaming, or NULL. */
 const struct doc *escalate_doc(const struct app *a);
-/* The newest escalation d belongs to (as cheap or strong answer), or
- * NULL. */
-struct esc *escalate_find(const struct app *a, const struct doc *d);
 /* Frees every escalation (cancelling a running one); before the answers
  * and the loop go. */
 void escalate_fini(struct app *a);

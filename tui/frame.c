@@ -217,6 +217,7 @@ static void frame_overlays(struct app *a)
 void frame_draw(struct app *a)
 {
 	struct answer *an;
+	double now;
 
 	pair_check(a);
 	frame_layout(a);
@@ -236,8 +237,9 @@ void frame_draw(struct app *a)
 	wnoutrefresh(stdscr);
 	doupdate();
 	a->dirty = 0;
-	if (app_busy(a) && a->frames && app_now_ms() - a->last_frame_ms > a->max_gap_ms)
-		a->max_gap_ms = app_now_ms() - a->last_frame_ms;
+	now = app_now_ms();
+	if (app_busy(a) && a->frames && now - a->last_frame_ms > a->max_gap_ms)
+		a->max_gap_ms = now - a->last_frame_ms;
 	a->frames++;
-	a->last_frame_ms = app_now_ms();
+	a->last_frame_ms = now;
 }

@@ -140,8 +140,8 @@ static void insp_utf8(struct insp_ctx *c, const struct doc_token *t)
 	insp_row(c, "char", line, color_role(c->pal, ROLE_TEXT));
 }
 
-/* "hex 20 63 · dec 32 99" on one row when it fits, else two rows. */
-/* Bytes the API did not send but that were taken from the token's text
+/* "hex 20 63 · dec 32 99" on one row when it fits, else two rows.
+ * Bytes the API did not send but that were taken from the token's text
  * (DOC_TOK_BYTES_DERIVED: OpenAI Responses streams, servers without
  * "bytes") are the text's UTF-8: hex only, then a row that says so, so the
  * rows stay two. */

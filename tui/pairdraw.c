@@ -56,7 +56,9 @@ static void pairdraw_token_text(const struct doc *d, size_t i, char *out, size_t
 	buf_fini(&b);
 }
 
-/* The whole answer's text made visible, for one line. */
+/* The answer's start made visible, for one line. Each byte escapes to at
+ * least one, so 2 * outsz bytes fill out (and a character cut at their
+ * end lands past it): the frame escapes no more than it shows. */
 static void pairdraw_doc_text(const struct doc *d, char *out, size_t outsz)
 {
 	struct buf b;
@@ -65,7 +67,7 @@ static void pairdraw_doc_text(const struct doc *d, char *out, size_t outsz)
 
 	out[0] = '\0';
 	buf_init(&b, 1u << 16);
-	if (text_escape(&b, p, len < 4096 ? len : 4096, TEXT_INSPECT) == 0)
+	if (text_escape(&b, p, len < 2 * outsz ? len : 2 * outsz, TEXT_INSPECT) == 0)
 		snprintf(out, outsz, "%s", buf_str(&b));
 	buf_fini(&b);
 }
@@ -91,13 +93,6 @@ static bool pairdraw_final(const struct app *a, int s)
 	return c && cascade_state(c) == CASCADE_IDLE && (int)cascade_final(c) == s;
 }
 
-/* The badge role and a glyph that says the verdict without colour. */
-static enum theme_role pairdraw_verdict_role(enum route_verdict v, const char **glyph)
-{
-	*glyph = v == VERDICT_ACCEPT ? "✔" : v == VERDICT_ESCALATE ? "▲" : "?";
-	return v == VERDICT_ACCEPT ? ROLE_ACCEPT : v == VERDICT_ESCALATE ? ROLE_ESCALATE : ROLE_CLARIFY;
-}
-
 /* "▸ ★ final · strong · MODEL"; with one pane shown, what v shows:
  * " · v: cheap ▲ ESCALATE". */
 static void pairdraw_title(struct app *a, int s, char *out, size_t outsz)
@@ -108,7 +103,7 @@ static void pairdraw_title(struct app *a, int s, char *out, size_t outsz)
 
 	if (!p->two) {
 		if (p->j[!s].valid)
-			pairdraw_verdict_role(p->j[!s].r.verdict, &glyph);
+			panel_verdict_role(p->j[!s].r.verdict, &glyph);
 		snprintf(other, sizeof other, " · v: %s%s %s%s%s", p->kind == PAIR_COMPARE ? (s ? "A " : "B ") : "",
 			 p->name[!s], glyph, *glyph ? " " : "", p->j[!s].valid ? route_verdict_name(p->j[!s].r.verdict) : "");
 	}
@@ -150,7 +145,7 @@ static void pairdraw_chip(struct app *a, int s, int y, int x, int w)
 		draw_str(y, x, w, "not asked", color_role(&a->pal, ROLE_DIM));
 		return;
 	}
-	role = pairdraw_verdict_role(j->r.verdict, &glyph);
+	role = panel_verdict_role(j->r.verdict, &glyph);
 	fmt_num(val, sizeof val, j->r.value, 3);
 	fmt_num(thr, sizeof thr, j->r.threshold, 2);
 	snprintf(badge, sizeof badge, " %s %s ", glyph, route_verdict_name(j->r.verdict));
@@ -300,34 +295,6 @@ static void pairdraw_info(struct app *a)
 	draw_str_ellipsis(r.y, r.x + 1 + x, r.w - 2 - x, line, color_role(&a->pal, ROLE_TEXT));
 }
 
-/* Draws s word-wrapped over at most maxrows rows of width w; returns the
- * rows used. */
-static int pairdraw_wrap(const char *s, int y, int x, int w, int maxrows, struct style st)
-{
-	int rows = 0;
-
-	while (*s && rows < maxrows && w > 0) {
-		size_t len = strlen(s), cut = draw_fit(s, len, w);
-
-		if (cut < len && rows + 1 < maxrows) {
-			size_t sp = cut;
-
-			while (sp > 0 && s[sp] != ' ')
-				sp--;
-			cut = sp > 0 ? sp : cut;
-			draw_strn(y + rows, x, w, s, cut, st);
-		} else {
-			draw_str_ellipsis(y + rows, x, w, s, st);
-			cut = len;
-		}
-		s += cut;
-		while (*s == ' ')
-			s++;
-		rows++;
-	}
-	return rows;
-}
-
 /* One stage in the cascade summary: badge, model, the rule in words. */
 static int pairdraw_stage_rows(struct app *a, int s, struct rect in, int y)
 {
@@ -342,20 +309,20 @@ static int pairdraw_stage_rows(struct app *a, int s, struct rect in, int y)
 	room = room < PAIRDRAW_RULE_ROWS ? room : PAIRDRAW_RULE_ROWS;
 	draw_str(y, in.x, PAIRDRAW_LABEL_W, s ? "strong" : "cheap", color_role(&a->pal, ROLE_DIM));
 	if (failed)
-		return pairdraw_wrap(ts_err_msg(failed), y, in.x + PAIRDRAW_LABEL_W, in.w - PAIRDRAW_LABEL_W, 1 + room,
-				 color_role(&a->pal, ROLE_ERROR));
+		return panel_wrap(y, in.x + PAIRDRAW_LABEL_W, in.w - PAIRDRAW_LABEL_W, 1 + room, ts_err_msg(failed),
+				  color_role(&a->pal, ROLE_ERROR), true);
 	if (!j->valid) {
 		draw_str(y, in.x + PAIRDRAW_LABEL_W, in.w - PAIRDRAW_LABEL_W, "not asked (E asks)", color_role(&a->pal, ROLE_DIM));
 		return 1;
 	}
-	role = pairdraw_verdict_role(j->r.verdict, &glyph);
+	role = panel_verdict_role(j->r.verdict, &glyph);
 	snprintf(head, sizeof head, " %s %s ", glyph, route_verdict_name(j->r.verdict));
 	w = draw_str(y, in.x + PAIRDRAW_LABEL_W - 1, in.w - PAIRDRAW_LABEL_W + 1, head, color_role(&a->pal, role));
 	snprintf(head, sizeof head, " %s%s", model ? model : "", st->done ? "" : " (so far)");
 	draw_str_ellipsis(y, in.x + PAIRDRAW_LABEL_W - 1 + w, in.w - PAIRDRAW_LABEL_W + 1 - w, head, color_role(&a->pal, ROLE_TEXT));
 	route_explain(&j->r, j->r.labelled ? &j->lr : NULL, explain, sizeof explain);
-	return 1 + pairdraw_wrap(explain, y + 1, in.x + PAIRDRAW_LABEL_W, in.w - PAIRDRAW_LABEL_W, room,
-				 color_role(&a->pal, ROLE_TEXT));
+	return 1 + panel_wrap(y + 1, in.x + PAIRDRAW_LABEL_W, in.w - PAIRDRAW_LABEL_W, room, explain,
+				      color_role(&a->pal, ROLE_TEXT), true);
 }
 
 static void pairdraw_summary(struct app *a, struct rect box)
@@ -433,8 +400,8 @@ static void pairdraw_list(struct app *a, struct rect box)
 	if (in.h < 2 || in.w < 10)
 		return;
 	if (cr->npairs == 0) {
-		pairdraw_wrap("no aligned tokens: the texts differ from the first byte", in.y, in.x, in.w, in.h,
-			  color_role(&a->pal, ROLE_DIM));
+		panel_wrap(in.y, in.x, in.w, in.h, "no aligned tokens: the texts differ from the first byte",
+			   color_role(&a->pal, ROLE_DIM), true);
 		return;
 	}
 	draw_str(in.y, in.x, in.w, "   A#    B#      pA      pB      Δp  token", color_role(&a->pal, ROLE_DIM));

@@ -51,8 +51,10 @@ void panel_compute(struct panel_data *pd, const struct doc *d, const struct verd
 	struct route_opts ro = { .stat = vo->stat, .threshold = vo->threshold, .margin = vo->margin,
 				 .min_label_mass = vo->min_label_mass, .metrics = mo };
 	size_t n = doc_count(d);
+	const double *ps;
 
 	metrics_acc_update(&pd->acc, d, &mo, &pd->m);   /* a stream: only the new tokens */
+	ps = pd->acc.n == n && pd->acc.d == d ? pd->acc.ps : NULL;   /* NULL: out of memory */
 	panel_labels(pd, d, vo);
 	route_decide_labels(&pd->m, &pd->lr, &ro, &pd->r);
 	pd->spark_req = spark_w;
@@ -65,7 +67,7 @@ void panel_compute(struct panel_data *pd, const struct doc *d, const struct verd
 		double lo = 1.0, sum = 0.0;
 
 		for (size_t i = a; i < b; i++) {
-			double p = pd->acc.n == n && pd->acc.d == d ? pd->acc.ps[i] : exp(doc_token(d, i)->logprob);
+			double p = ps ? ps[i] : exp(doc_token(d, i)->logprob);
 
 			lo = fmin(lo, p);
 			sum += p;
@@ -138,8 +140,7 @@ static bool panel_big(const struct panel_view *pv, struct rect r)
 	return pv->side && r.w >= (int)strlen(word) * 4 - 1;
 }
 
-/* The badge role and a glyph that says the verdict without colour. */
-static enum theme_role panel_verdict_role(enum route_verdict v, const char **glyph)
+enum theme_role panel_verdict_role(enum route_verdict v, const char **glyph)
 {
 	*glyph = v == VERDICT_ACCEPT ? "✔" : v == VERDICT_ESCALATE ? "▲" : "?";
 	return v == VERDICT_ACCEPT ? ROLE_ACCEPT : v == VERDICT_ESCALATE ? ROLE_ESCALATE : ROLE_CLARIFY;
@@ -171,10 +172,7 @@ static int sec_badge(const struct panel_view *pv, struct rect r, const struct pa
 	return rows;
 }
 
-/* Draws text word-wrapped from (y, x) in at most maxrows rows of w columns,
- * the last one cut with "…"; returns the rows used (drawn or, with draw
- * false, needed). */
-static int panel_wrap(int y, int x, int w, int maxrows, const char *text, struct style st, bool draw)
+int panel_wrap(int y, int x, int w, int maxrows, const char *text, struct style st, bool draw)
 {
 	size_t len = strlen(text);
 	int rows = 0;

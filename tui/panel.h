@@ -90,4 +90,13 @@ int panel_draw(const struct panel_view *pv, struct rect r, const struct palette 
 int panel_draw_chip(const struct panel_data *pd, int y, int x, int maxw, const struct palette *pal,
 		    bool draw);
 
+/* The badge role for verdict v, and in *glyph a glyph that says the verdict
+ * without colour (✔ ▲ ?). */
+enum theme_role panel_verdict_role(enum route_verdict v, const char **glyph);
+
+/* Draws text word-wrapped from (y, x) in at most maxrows rows of w columns,
+ * the last one cut with "…"; returns the rows used (drawn or, with draw
+ * false, needed). */
+int panel_wrap(int y, int x, int w, int maxrows, const char *text, struct style st, bool draw);
+
 #endif

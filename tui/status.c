@@ -99,14 +99,20 @@ static const struct hint_text focus_hints[] = {
 };
 static const struct hint_text focus_reason_hints[] = { { "Esc", "back" }, { "?", "help" } };
 
-static int hint_width(const struct hint *h, char *key, size_t keysz)
+/* The name of h's key as the hints show it. */
+static void hint_key(const struct hint *h, char *key, size_t keysz)
 {
 	keys_name(keys_first(h->act), key, keysz);
 	if (h->act == ACT_THRESH_DOWN)
 		snprintf(key, keysz, "t/T");
 	if (h->act == ACT_MARGIN_DOWN)
 		snprintf(key, keysz, "m/M");
-	return draw_width(key) + draw_width(h->what) + 3;
+}
+
+/* Columns a hint takes: " key what ". */
+static int hint_width(const struct hint_text *t)
+{
+	return draw_width(t->key) + draw_width(t->what) + 3;
 }
 
 /* Key hints from the key table, right-aligned in at most maxw columns:
@@ -134,7 +140,7 @@ static int status_hints(const struct app *a, struct rect r, int maxw)
 		if (h[i].act != ACT_MARGIN_DOWN || a->pd.r.labelled)
 			shown[ns++] = h[i];
 	for (size_t i = 0; i < ns; i++) {
-		hint_width(&shown[i], ht[nt].key, sizeof ht[nt].key);
+		hint_key(&shown[i], ht[nt].key, sizeof ht[nt].key);
 		ht[nt++].what = shown[i].what;
 	}
 	if (a->br.focus && !busy && !pair_active(a)) {
@@ -143,10 +149,8 @@ static int status_hints(const struct app *a, struct rect r, int maxw)
 				       sizeof focus_hints / sizeof focus_hints[0];
 	}
 
-	while (fit < nt && w + draw_width(t[fit].key) + draw_width(t[fit].what) + 3 <= maxw) {
-		w += draw_width(t[fit].key) + draw_width(t[fit].what) + 3;
-		fit++;
-	}
+	while (fit < nt && w + hint_width(&t[fit]) <= maxw)
+		w += hint_width(&t[fit++]);
 	x = r.x + r.w - w;
 	for (size_t i = 0; i < fit; i++) {
 		x += draw_str(r.y, x, 1, " ", color_role(&a->pal, ROLE_STATUS));

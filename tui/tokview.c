@@ -149,32 +149,45 @@ static bool tokview_draw_cell(void *ctx, const struct cell *c, int x)
 	return true;
 }
 
-/* An answer without logprobs still shows its text, plainly, wrapped. */
+/* Draws one line of escaped text s[0..n) wrapped from row *y; false when
+ * nothing more can be drawn (the rect is full, or a character is wider
+ * than it). */
+static bool tokview_plain_line(const char *s, size_t n, struct rect r, int *y, struct style st)
+{
+	for (;;) {
+		size_t fit = draw_fit(s, n, r.w);
+
+		draw_strn((*y)++, r.x, r.w, s, fit, st);
+		s += fit;
+		n -= fit;
+		if (n == 0)
+			return true;
+		if (fit == 0 || *y >= r.y + r.h)
+			return false;
+	}
+}
+
+/* An answer without logprobs still shows its text, plainly, wrapped. Only
+ * the lines that reach the screen are escaped, one at a time, so a frame
+ * costs what it shows, not the answer's length. */
 static void tokview_plain(const struct doc *d, struct rect r, const struct palette *pal)
 {
 	size_t len;
-	const uint8_t *p = doc_plain(d, &len);
+	const uint8_t *p = doc_plain(d, &len), *end = p + len;
 	struct buf b;
-	const char *s, *e;
 	int y = r.y;
+	bool more = true;
 
 	buf_init(&b, 1u << 20);
-	text_escape(&b, p, len, TEXT_FLOW);
-	s = buf_str(&b);
 	draw_str(y++, r.x, r.w, "(this answer came without logprobs: plain text)", color_role(pal, ROLE_DIM));
-	while (*s && y < r.y + r.h) {
-		size_t fit;
+	while (more && p < end && y < r.y + r.h) {
+		const uint8_t *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
 
-		e = strchr(s, '\n');
-		if (!e)
-			e = s + strlen(s);
-		fit = draw_fit(s, (size_t)(e - s), r.w);
-		draw_strn(y++, r.x, r.w, s, fit, color_role(pal, ROLE_TEXT));
-		s += fit;
-		if (s == e && *e)
-			s++;
-		else if (fit == 0)
-			break;
+		buf_reset(&b);
+		text_escape(&b, p, n, TEXT_FLOW);
+		more = tokview_plain_line(buf_str(&b), b.len, r, &y, color_role(pal, ROLE_TEXT));
+		p += n + (nl != NULL);
 	}
 	buf_fini(&b);
 }
